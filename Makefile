@@ -1,0 +1,49 @@
+# Two commands from a fresh clone: `make demo` and `make test`. Everything else is set up here:
+# uv comes from PyPI into .tools/, the locked environment into .venv/ (system Python, no download).
+UV_VERSION := 0.13.8
+PYTHON ?= python3
+TOOLS := .tools
+UV := $(TOOLS)/bin/uv
+VENV := .venv
+BIN := $(VENV)/bin
+export UV_PYTHON_DOWNLOADS := never
+export UV_PROJECT_ENVIRONMENT := $(VENV)
+# Lint and tests never touch the demo's data folder.
+LINT_DIR := $(CURDIR)/.lint
+
+.PHONY: demo test test-all lint format benchmark dev clean
+
+demo: $(VENV)/.synced
+	$(BIN)/empreinte demo
+
+test: lint
+	$(BIN)/pytest
+
+test-all: lint
+	$(BIN)/pytest -m ""
+
+lint: $(VENV)/.synced
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	mkdir -p $(LINT_DIR)
+	cd dbt_project && EMPREINTE_BUILD_DB=$(LINT_DIR)/lint.duckdb EMPREINTE_LAKE=$(LINT_DIR)/lake \
+		../$(BIN)/sqlfluff lint models
+
+format: $(VENV)/.synced
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+	cd dbt_project && ../$(BIN)/sqlfluff fix models
+
+dev: $(VENV)/.synced
+	$(BIN)/dagster dev -w workspace.yaml
+
+$(UV):
+	$(PYTHON) -m venv $(TOOLS)
+	$(TOOLS)/bin/pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+
+$(VENV)/.synced: $(UV) pyproject.toml uv.lock
+	$(UV) sync --frozen
+	touch $@
+
+clean:
+	rm -rf $(VENV) $(TOOLS) $(LINT_DIR) dbt_project/target dbt_project/logs

@@ -1,0 +1,33 @@
+-- Embodied impact booked to each reporting year: the matched factor × the year's share.
+with
+
+shares as (
+    select * from {{ ref('int_embodied_shares_allocated') }}
+),
+
+factors as (
+    select * from {{ ref('int_embodied_factors_matched') }}
+),
+
+final as (
+    select
+        shares.asset_id,
+        shares.reporting_year,
+        shares.method,
+        shares.stage,
+        factors.criterion,
+        factors.value * shares.share as value,
+        factors.value_min * shares.share as value_min,
+        factors.value_max * shares.share as value_max,
+        factors.unit,
+        factors.factor_id,
+        factors.factor_set,
+        factors.match_level
+    from shares
+    inner join factors
+        on
+            shares.asset_id = factors.asset_id
+            and shares.stage = factors.stage
+)
+
+select * from final

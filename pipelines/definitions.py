@@ -1,0 +1,24 @@
+"""The `pipelines` code location: ServiceNow tables -> factors -> dbt -> published warehouse."""
+
+import dagster as dg
+from dagster_dbt import DbtCliResource
+
+from pipelines.emission_factors import factor_tables
+from pipelines.ingestion import servicenow_tables
+from pipelines.publishing import published_warehouse
+from pipelines.quality import alm_hardware_expectations
+from pipelines.resources import ServiceNowResource, WarehouseResource
+from pipelines.schedules import nightly_job, nightly_schedule
+from pipelines.transformation import dbt_models, dbt_project
+
+defs = dg.Definitions(
+    assets=[servicenow_tables, factor_tables, dbt_models, published_warehouse],
+    asset_checks=[alm_hardware_expectations],
+    jobs=[nightly_job],
+    schedules=[nightly_schedule],
+    resources={
+        "servicenow": ServiceNowResource(),
+        "warehouse": WarehouseResource.from_env(),
+        "dbt": DbtCliResource(project_dir=dbt_project),
+    },
+)

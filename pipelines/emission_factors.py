@@ -1,0 +1,58 @@
+"""Factor assets: the run's factor set, validated, matched to the fleet, written to the lake."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import dagster as dg
+
+from factors.tables import write_factor_tables
+from pipelines.ingestion import table_key
+from pipelines.resources import WarehouseResource
+
+FACTOR_TABLES: tuple[str, ...] = (
+    "emission_factors",
+    "parameters",
+    "model_matches",
+    "configuration_matches",
+)
+
+# The landed tables the matching reads (models, their categories and makers, server configs).
+MATCHED_TABLES: tuple[str, ...] = (
+    "alm_hardware",
+    "cmdb_model",
+    "cmdb_model_category",
+    "core_company",
+    "cmdb_ci_server",
+)
+
+
+@dg.multi_asset(
+    specs=[
+        dg.AssetSpec(
+            dg.AssetKey(["factors", name]),
+            group_name="factors",
+            kinds={"python", "parquet"},
+            deps=[table_key(table) for table in MATCHED_TABLES],
+        )
+        for name in FACTOR_TABLES
+    ],
+)
+def factor_tables(
+    context: dg.AssetExecutionContext, warehouse: WarehouseResource
+) -> Iterator[dg.MaterializeResult]:
+    """Load and validate the factor set (and the organisation's overrides), match every model
+    and server configuration to its factor, and write the four tables dbt reads."""
+    overrides = os.environ.get("EMPREINTE_FACTOR_OVERRIDES")
+    written = write_factor_tables(
+        warehouse.paths.lake,
+        factor_set=os.environ.get("EMPREINTE_FACTOR_SET") or None,
+        overrides_dir=Path(overrides) if overrides else None,
+    )
+    for name in FACTOR_TABLES:
+        yield dg.MaterializeResult(
+            asset_key=dg.AssetKey(["factors", name]),
+            metadata={"path": dg.MetadataValue.path(str(written[name]))},
+        )

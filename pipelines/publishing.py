@@ -1,0 +1,26 @@
+"""The publish asset: swap the checked build over the published warehouse."""
+
+from __future__ import annotations
+
+import dagster as dg
+
+from pipelines.resources import WarehouseResource
+from pipelines.warehouse import MARTS, publish
+
+
+@dg.asset(
+    key="published_warehouse",
+    deps=[dg.AssetKey(mart) for mart in MARTS],
+    group_name="publishing",
+    kinds={"duckdb", "parquet"},
+)
+def published_warehouse(warehouse: WarehouseResource) -> dg.MaterializeResult:
+    """Checkpoint and close the build, write the marts as Parquet, and atomically replace
+    ``warehouse.duckdb``. Runs only when the build and its blocking checks succeeded."""
+    counts = publish(warehouse.paths)
+    return dg.MaterializeResult(
+        metadata={
+            "warehouse": dg.MetadataValue.path(str(warehouse.paths.warehouse)),
+            **{f"{mart}_rows": rows for mart, rows in counts.items()},
+        }
+    )

@@ -1,0 +1,37 @@
+"""dbt assets: every model of dbt_project/, built into the build file, tests as asset checks."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import dagster as dg
+from dagster_dbt import DbtCliResource, DbtProject, dbt_assets
+
+from pipelines.resources import WarehouseResource
+from pipelines.warehouse import prepare_build
+
+DBT_PROJECT_DIR = Path(__file__).resolve().parents[1] / "dbt_project"
+
+dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR)
+# `dagster dev` re-parses on load; elsewhere the manifest is parsed once if it is missing.
+dbt_project.prepare_if_dev()
+if not dbt_project.manifest_path.exists():
+    dbt_project.preparer.prepare(dbt_project)
+
+
+@dbt_assets(manifest=dbt_project.manifest_path, project=dbt_project)
+def dbt_models(
+    context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource
+) -> Iterator[Any]:
+    """Build the selected models into a fresh build file (a copy of the published warehouse when
+    only some models are selected), running their tests; publishing happens downstream."""
+    paths = warehouse.paths
+    prepare_build(paths, from_published=context.is_subset)
+    # dbt runs as a subprocess and reads the lake and build locations from its environment.
+    os.environ.update(paths.dbt_env())
+    dbt_vars = {"as_of": warehouse.as_of} if warehouse.as_of else {}
+    yield from dbt.cli(["build", "--vars", json.dumps(dbt_vars)], context=context).stream()
