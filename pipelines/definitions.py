@@ -9,7 +9,7 @@ from pipelines.publishing import published_warehouse
 from pipelines.quality import alm_hardware_expectations
 from pipelines.resources import ServiceNowResource, WarehouseResource
 from pipelines.schedules import nightly_job, nightly_schedule
-from pipelines.transformation import dbt_models, dbt_project
+from pipelines.transformation import DBT_EXECUTABLE, dbt_models, dbt_project
 
 defs = dg.Definitions(
     assets=[servicenow_tables, factor_tables, dbt_models, published_warehouse],
@@ -18,7 +18,7 @@ defs = dg.Definitions(
     schedules=[nightly_schedule],
     resources={
         "servicenow": ServiceNowResource(),
-        "warehouse": WarehouseResource.from_env(),
-        "dbt": DbtCliResource(project_dir=dbt_project),
+        "warehouse": WarehouseResource(),
+        "dbt": DbtCliResource(project_dir=dbt_project, dbt_executable=DBT_EXECUTABLE),
     },
 )

@@ -1,6 +1,5 @@
 """Ingestion assets: one asset per ServiceNow table, landed in the lake by the connector."""
 
-from __future__ import annotations
 
 from collections.abc import Iterator
 

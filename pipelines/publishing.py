@@ -1,6 +1,5 @@
 """The publish asset: swap the checked build over the published warehouse."""
 
-from __future__ import annotations
 
 import dagster as dg
 

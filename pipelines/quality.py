@@ -5,7 +5,6 @@ metrics on DuckDB through SQLAlchemy). A failed check stops the run before dbt, 
 warehouse stays published.
 """
 
-from __future__ import annotations
 
 from typing import Any
 

@@ -1,6 +1,5 @@
 """Dagster resources: thin handles on the plain libraries, configured from the environment."""
 
-from __future__ import annotations
 
 import os
 from pathlib import Path
@@ -12,26 +11,33 @@ from pipelines.warehouse import WarehousePaths
 
 
 class WarehouseResource(dg.ConfigurableResource):
-    """The data folder (lake, build, published warehouse, Parquet marts) and the as-of date."""
+    """The data folder (lake, build, published warehouse, Parquet marts) and the as-of date.
 
-    data_dir: str
-    warehouse: str
-    # The day the footprint is computed as of (YYYY-MM-DD); empty means today.
+    Empty fields are read from the environment when the run starts: ``EMPREINTE_DATA_DIR``
+    (default ``data``), ``EMPREINTE_WAREHOUSE`` (default ``<data>/warehouse.duckdb``) and
+    ``EMPREINTE_AS_OF`` (YYYY-MM-DD, default today).
+    """
+
+    data_dir: str = ""
+    warehouse: str = ""
     as_of: str = ""
-
-    @classmethod
-    def from_env(cls) -> WarehouseResource:
-        """``EMPREINTE_DATA_DIR``, ``EMPREINTE_WAREHOUSE`` and ``EMPREINTE_AS_OF``."""
-        paths = WarehousePaths.from_env()
-        return cls(
-            data_dir=str(paths.data_dir),
-            warehouse=str(paths.warehouse),
-            as_of=os.environ.get("EMPREINTE_AS_OF", ""),
-        )
 
     @property
     def paths(self) -> WarehousePaths:
-        return WarehousePaths(data_dir=Path(self.data_dir), warehouse=Path(self.warehouse))
+        default = WarehousePaths.from_env()
+        data_dir = Path(self.data_dir).resolve() if self.data_dir else default.data_dir
+        if self.warehouse:
+            warehouse = Path(self.warehouse).resolve()
+        elif self.data_dir:
+            warehouse = data_dir / "warehouse.duckdb"
+        else:
+            warehouse = default.warehouse
+        return WarehousePaths(data_dir=data_dir, warehouse=warehouse)
+
+    @property
+    def as_of_date(self) -> str:
+        """The as-of date dbt computes with, empty for today."""
+        return self.as_of or os.environ.get("EMPREINTE_AS_OF", "")
 
 
 class ServiceNowResource(dg.ConfigurableResource):

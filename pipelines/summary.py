@@ -12,9 +12,9 @@ HEADLINE = "criterion = 'climate_change'"
 
 def footprint_summary(connection: duckdb.DuckDBPyConnection, *, years: int = 5) -> str:
     """Footprint per town and year (tCO2e), totals per method, top categories and coverage."""
-    latest = connection.sql(
+    latest = connection.execute(
         f"select max(reporting_year) from fct_footprint where {HEADLINE} and stage = 'use'"
-    ).fetchone()[0]
+    ).fetchall()[0][0]
     if latest is None:
         return "The published warehouse holds no footprint yet."
     first = latest - years + 1

@@ -1,9 +1,10 @@
 """dbt assets: every model of dbt_project/, built into the build file, tests as asset checks."""
 
-from __future__ import annotations
 
 import json
 import os
+import shutil
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -15,6 +16,8 @@ from pipelines.resources import WarehouseResource
 from pipelines.warehouse import prepare_build
 
 DBT_PROJECT_DIR = Path(__file__).resolve().parents[1] / "dbt_project"
+# The dbt installed beside this Python, so the pipeline runs without an activated environment.
+DBT_EXECUTABLE = shutil.which("dbt", path=str(Path(sys.executable).parent)) or "dbt"
 
 dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR)
 # `dagster dev` re-parses on load; elsewhere the manifest is parsed once if it is missing.
@@ -33,5 +36,5 @@ def dbt_models(
     prepare_build(paths, from_published=context.is_subset)
     # dbt runs as a subprocess and reads the lake and build locations from its environment.
     os.environ.update(paths.dbt_env())
-    dbt_vars = {"as_of": warehouse.as_of} if warehouse.as_of else {}
+    dbt_vars = {"as_of": warehouse.as_of_date} if warehouse.as_of_date else {}
     yield from dbt.cli(["build", "--vars", json.dumps(dbt_vars)], context=context).stream()

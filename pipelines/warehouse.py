@@ -73,9 +73,9 @@ def publish(paths: WarehousePaths) -> dict[str, int]:
     staged: dict[Path, Path] = {}
     with duckdb.connect(str(paths.build)) as connection:
         for mart in MARTS:
-            counts[mart] = connection.sql(f"select count(*) from {mart}").fetchone()[0]
+            counts[mart] = connection.execute(f"select count(*) from {mart}").fetchall()[0][0]
             temporary = paths.marts / f".tmp-{mart}.parquet"
-            connection.sql(f"copy {mart} to '{temporary}' (format parquet, compression zstd)")
+            connection.execute(f"copy {mart} to '{temporary}' (format parquet, compression zstd)")
             staged[temporary] = paths.marts / f"{mart}.parquet"
         connection.execute("checkpoint")
     paths.warehouse.parent.mkdir(parents=True, exist_ok=True)

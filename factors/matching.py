@@ -1,0 +1,177 @@
+"""Model names and categories: normalised keys, aliases, and the most specific factor per model.
+
+A model key is ``"<manufacturer>|<model>"`` where the manufacturer is a canonical name from
+``data/manufacturers.csv`` ("HP Inc.", "Hewlett-Packard" -> ``hp``) and the model is lower
+case, without punctuation, without the manufacturer repeated ("Dell Latitude 5440" ->
+``latitude 5440``), without product-type words ("server", "notebook pc", "monitor"), and with
+generation suffixes written one way ("G9", "Gen 9", "9th Gen" -> ``gen9``).
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from factors.schema import DEVICE_CATEGORIES
+
+DATA_DIR = Path(__file__).parent / "data"
+CATEGORIES_FILE = "categories.csv"
+MANUFACTURERS_FILE = "manufacturers.csv"
+
+# Words that name the product type rather than the model; dropped from model keys.
+_TYPE_WORDS = frozenset(
+    {
+        "notebook",
+        "pc",
+        "server",
+        "monitor",
+        "laptop",
+        "desktop",
+        "computer",
+        "business",
+        "thin",
+        "client",
+        "smartphone",
+        "tablet",
+        "projector",
+        "printer",
+        "switch",
+        "phone",
+        "inch",
+        "in",
+        "the",
+    }
+)
+_ORDINAL_GENERATION = re.compile(r"\b(\d+)(?:st|nd|rd|th)\s+gen(?:eration)?\b")
+_GENERATION = re.compile(r"\b(?:gen(?:eration)?|g)\s*(\d+)\b")
+
+
+def normalise_text(text: str | None) -> str:
+    """Lower case, accents and punctuation removed, single spaces."""
+    if not text:
+        return ""
+    text = unicodedata.normalize("NFKD", str(text))
+    text = "".join(char for char in text if not unicodedata.combining(char)).lower()
+    text = re.sub(r"[^a-z0-9+]+", " ", text)
+    return " ".join(text.split())
+
+
+@dataclass(frozen=True)
+class Aliases:
+    """Manufacturer and category aliases (shipped, plus the organisation's additions)."""
+
+    manufacturers: dict[str, str]
+    categories: dict[str, str]
+
+    def manufacturer(self, name: str | None) -> str:
+        """The canonical manufacturer for a name, else the normalised name itself."""
+        text = normalise_text(name)
+        return self.manufacturers.get(text, text.split(" ")[0] if text else "")
+
+    def category(self, name: str | None) -> str | None:
+        """The device category code for a ServiceNow model category name, or None."""
+        text = normalise_text(name)
+        if text.replace(" ", "_") in DEVICE_CATEGORIES:
+            return text.replace(" ", "_")
+        return self.categories.get(text)
+
+    def model_key(self, manufacturer: str | None, model: str | None) -> str:
+        """The normalised ``manufacturer|model`` key."""
+        canonical = self.manufacturer(manufacturer)
+        return f"{canonical}|{self.model_name(canonical, model)}"
+
+    def model_name(self, canonical_manufacturer: str, model: str | None) -> str:
+        """The normalised model part of a key."""
+        text = normalise_text(model)
+        text = _ORDINAL_GENERATION.sub(r"gen\1", text)
+        text = _GENERATION.sub(r"gen\1", text)
+        words = text.split()
+        # Drop a leading manufacturer name or alias ("Dell Latitude 5440", "HP EliteBook").
+        for alias, canonical in sorted(self.manufacturers.items(), key=lambda a: -len(a[0])):
+            alias_words = alias.split()
+            if canonical == canonical_manufacturer and words[: len(alias_words)] == alias_words:
+                words = words[len(alias_words) :]
+                break
+        return " ".join(word for word in words if word not in _TYPE_WORDS)
+
+
+def compact(key: str) -> str:
+    """A key without spaces, to match "think pad t14" with "thinkpad t14"."""
+    return key.replace(" ", "")
+
+
+def load_aliases(extra_dirs: Iterable[Path] = ()) -> Aliases:
+    """Shipped aliases, extended by any ``categories.csv`` / ``manufacturers.csv`` found in
+    ``extra_dirs`` (the organisation's overrides folder)."""
+    manufacturers: dict[str, str] = {}
+    categories: dict[str, str] = {}
+    for folder in (DATA_DIR, *extra_dirs):
+        path = Path(folder) / MANUFACTURERS_FILE
+        if path.exists():
+            for row in _read(path):
+                manufacturers[normalise_text(row["alias"])] = normalise_text(row["manufacturer"])
+                manufacturers.setdefault(
+                    normalise_text(row["manufacturer"]),
+                    normalise_text(row["manufacturer"]),
+                )
+        path = Path(folder) / CATEGORIES_FILE
+        if path.exists():
+            for number, row in enumerate(_read(path), start=2):
+                category = row["device_category"].strip()
+                if category not in DEVICE_CATEGORIES:
+                    from factors.validation import FactorValidationError
+
+                    raise FactorValidationError(
+                        [
+                            f"{path}:{number}: device_category: unknown category {category!r}",
+                        ]
+                    )
+                categories[normalise_text(row["alias"])] = category
+    return Aliases(manufacturers, categories)
+
+
+@dataclass(frozen=True)
+class ModelMatch:
+    """Which factor an asset model gets, and how specific it is."""
+
+    model_key: str
+    device_category: str | None
+    factor_key: str | None
+    match_level: str
+    lifetime_key: str | None
+
+
+def match_model(
+    aliases: Aliases,
+    manufacturer: str | None,
+    model: str | None,
+    category_name: str | None,
+    model_keys: set[str],
+    manufacturer_category_keys: set[str],
+    category_keys: set[str],
+    lifetime_model_keys: set[str] = frozenset(),
+) -> ModelMatch:
+    """The most specific factor key: model > manufacturer|category > category > unmapped."""
+    key = aliases.model_key(manufacturer, model)
+    category = aliases.category(category_name)
+    by_compact = {compact(known): known for known in model_keys}
+    lifetime_compact = {compact(known): known for known in lifetime_model_keys}
+    model_factor = key if key in model_keys else by_compact.get(compact(key))
+    lifetime_key = lifetime_compact.get(compact(key)) or category
+    if model_factor:
+        return ModelMatch(key, category, model_factor, "model", lifetime_key)
+    pair = f"{aliases.manufacturer(manufacturer)}|{category}"
+    if category and pair in manufacturer_category_keys:
+        return ModelMatch(key, category, pair, "manufacturer_category", lifetime_key)
+    if category and category in category_keys:
+        return ModelMatch(key, category, category, "category", lifetime_key)
+    return ModelMatch(key, category, None, "unmapped", lifetime_key)
+
+
+def _read(path: Path) -> list[dict[str, str]]:
+    with open(path, newline="", encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))

@@ -1,0 +1,282 @@
+"""The factor tables dbt reads: one entry point, ``write_factor_tables``.
+
+It loads and validates a factor set (plus the organisation's overrides), reads the landed
+ServiceNow models, categories, manufacturers, servers and assets from the lake, matches every
+model to its most specific factor, computes server configurations with the Boavizta engine
+(once per distinct configuration), and writes four Parquet files under ``<lake>/factors/``,
+each atomically (temporary file, then ``os.replace``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from pathlib import Path
+
+import polars as pl
+
+from connectors.lake import latest_rows, read_table
+from factors.boavizta import DATA_SET as ENGINE_DATA_SET
+from factors.boavizta import ENGINE_VERSION, BoaviztaEngine, ServerConfiguration
+from factors.loading import LoadedFactors, load_factor_set
+from factors.matching import Aliases, load_aliases, match_model
+from factors.schema import (
+    CONFIGURATION_MATCH_COLUMNS,
+    EMISSION_FACTOR_TABLE_COLUMNS,
+    MODEL_MATCH_COLUMNS,
+    factor_unit,
+)
+
+FACTORS_FOLDER = "factors"
+FORM_FACTORS = {"rack": "rack", "blade": "blade", "tower": "tower"}
+CATEGORY_FORM_FACTORS = {"server_blade": "blade", "server_tower": "tower"}
+
+
+class FactorCoverageError(ValueError):
+    """Raised when an asset's device category has no category-level factor at all."""
+
+
+def write_factor_tables(
+    lake_dir: Path,
+    *,
+    factor_set: str | None = None,
+    overrides_dir: Path | None = None,
+) -> dict[str, Path]:
+    """Write emission_factors, parameters, model_matches and configuration_matches Parquet files.
+
+    ``factor_set`` defaults to ``EMPREINTE_FACTOR_SET`` (else the default set);
+    ``overrides_dir`` to ``EMPREINTE_FACTOR_OVERRIDES``. Returns the path of each table.
+    Raises FactorValidationError on invalid factor files and FactorCoverageError when an
+    asset's category has no factor.
+    """
+    loaded = load_factor_set(factor_set, overrides_dir)
+    extra = [loaded.overrides_dir] if loaded.overrides_dir else []
+    aliases = load_aliases(extra)
+    tables = {
+        name: _current(lake_dir, name)
+        for name in (
+            "cmdb_model",
+            "core_company",
+            "cmdb_model_category",
+            "cmdb_ci_server",
+            "alm_hardware",
+        )
+    }
+    matches = model_matches(loaded, aliases, tables)
+    check_coverage(matches, tables["alm_hardware"])
+    configurations, configuration_factors = configuration_matches(loaded, matches, tables)
+    factors = pl.concat([loaded.emission_factors, configuration_factors], how="vertical")
+    folder = Path(lake_dir) / FACTORS_FOLDER
+    folder.mkdir(parents=True, exist_ok=True)
+    outputs = {
+        "emission_factors": factors.select(EMISSION_FACTOR_TABLE_COLUMNS),
+        "parameters": loaded.parameters,
+        "model_matches": matches,
+        "configuration_matches": configurations,
+    }
+    return {
+        name: _write_atomically(frame, folder / f"{name}.parquet")
+        for name, frame in outputs.items()
+    }
+
+
+def model_matches(
+    loaded: LoadedFactors,
+    aliases: Aliases,
+    tables: dict[str, pl.DataFrame],
+) -> pl.DataFrame:
+    """One row per cmdb_model: its key, category, factor key, match level and lifetime key."""
+    factors = loaded.emission_factors.filter(
+        (pl.col("criterion") == "climate_change") & (pl.col("stage") == "manufacturing"),
+    )
+    keys = {
+        scope: set(factors.filter(pl.col("scope") == scope)["key"].to_list())
+        for scope in ("model", "manufacturer_category", "category")
+    }
+    lifetimes = loaded.parameters.filter(
+        (pl.col("scope") == "model") & (pl.col("parameter") == "lifetime_years"),
+    )
+    lifetime_keys = set(lifetimes["key"].to_list())
+    companies = _names(tables["core_company"])
+    categories = _names(tables["cmdb_model_category"])
+    rows = []
+    for model in tables["cmdb_model"].iter_rows(named=True):
+        match = match_model(
+            aliases,
+            companies.get(model.get("manufacturer") or ""),
+            model.get("name") or model.get("display_name"),
+            categories.get(model.get("cmdb_model_category") or ""),
+            keys["model"],
+            keys["manufacturer_category"],
+            keys["category"],
+            lifetime_keys,
+        )
+        rows.append(
+            {
+                "model_id": model["sys_id"],
+                "model_key": match.model_key,
+                "device_category": match.device_category,
+                "factor_key": match.factor_key,
+                "match_level": match.match_level,
+                "lifetime_key": match.lifetime_key,
+            }
+        )
+    schema = {column: pl.String for column in MODEL_MATCH_COLUMNS}
+    return pl.DataFrame(rows, schema=schema)
+
+
+def check_coverage(matches: pl.DataFrame, assets: pl.DataFrame) -> None:
+    """Fail when assets use a known device category that has no category-level factor."""
+    if assets.is_empty() or "model" not in assets.columns:
+        return
+    used = matches.join(assets.select(pl.col("model").alias("model_id")).unique(), on="model_id")
+    missing = used.filter(
+        pl.col("device_category").is_not_null() & (pl.col("match_level") == "unmapped"),
+    )
+    if missing.height:
+        categories = sorted(set(missing["device_category"].to_list()))
+        raise FactorCoverageError(
+            f"no factor for device categories {categories} used by assets "
+            f"(models {sorted(missing['model_id'].to_list())[:10]}); add a category-level row "
+            "to a data set of the factor set or to the overrides folder"
+        )
+
+
+def configuration_matches(
+    loaded: LoadedFactors,
+    matches: pl.DataFrame,
+    tables: dict[str, pl.DataFrame],
+    engine: BoaviztaEngine | None = None,
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """(configuration matches per asset, configuration factor rows) for servers in the CMDB."""
+    engine = engine or BoaviztaEngine()
+    servers, hardware = tables["cmdb_ci_server"], tables["alm_hardware"]
+    categories = dict(
+        zip(matches["model_id"].to_list(), matches["device_category"].to_list(), strict=True)
+    )
+    asset_by_ci = {}
+    if not hardware.is_empty() and "ci" in hardware.columns:
+        asset_by_ci = {
+            ci: sys_id
+            for ci, sys_id in zip(
+                hardware["ci"].to_list(), hardware["sys_id"].to_list(), strict=True
+            )
+            if ci
+        }
+    known_assets = set(hardware["sys_id"].to_list()) if not hardware.is_empty() else set()
+    rows, configurations = [], {}
+    for server in servers.iter_rows(named=True):
+        asset = server.get("asset") or asset_by_ci.get(server["sys_id"])
+        configuration = server_configuration(server, categories.get(server.get("model_id") or ""))
+        if not asset or configuration is None or (known_assets and asset not in known_assets):
+            continue
+        configurations[configuration.key] = configuration
+        rows.append(
+            {
+                "asset_id": asset,
+                "configuration_key": configuration.key,
+                "match_level": "configuration",
+            }
+        )
+    factor_rows = []
+    precedence = len(loaded.factor_set.emission_factors) + 1
+    for key, configuration in configurations.items():
+        for criterion, impact in engine.server(configuration).items():
+            digest = hashlib.sha1(key.encode()).hexdigest()[:12]
+            factor_rows.append(
+                {
+                    "factor_id": (
+                        f"{ENGINE_DATA_SET}/configuration/{digest}/manufacturing/{criterion}"
+                    ),
+                    "data_set": ENGINE_DATA_SET,
+                    "scope": "configuration",
+                    "key": key,
+                    "stage": "manufacturing",
+                    "criterion": criterion,
+                    "value": impact.value,
+                    "value_min": impact.value_min,
+                    "value_max": impact.value_max,
+                    "unit": factor_unit(criterion, "configuration"),
+                    "source": f"Boavizta API {ENGINE_VERSION}, server model computed in process "
+                    f"from the CMDB configuration (archetype {configuration.archetype})",
+                    "source_url": "https://github.com/Boavizta/boaviztapi",
+                    "source_year": 2025,
+                    "notes": "Embedded phase (manufacturing); components "
+                    "not in the CMDB come from the archetype, which gives the min-max range.",
+                }
+            )
+    unique_rows = {row["asset_id"]: row for row in rows}
+    matches_frame = pl.DataFrame(
+        list(unique_rows.values()),
+        schema={c: pl.String for c in CONFIGURATION_MATCH_COLUMNS},
+    )
+    return matches_frame, _configuration_frame(factor_rows, loaded, precedence)
+
+
+def server_configuration(server: dict, category: str | None) -> ServerConfiguration | None:
+    """A server's configuration from cmdb_ci_server strings, or None when nothing is usable."""
+    cpu_units, cores = _integer(server.get("cpu_count")), _integer(server.get("cpu_core_count"))
+    ram_mb, disk_gb = _number(server.get("ram")), _number(server.get("disk_space"))
+    if not any((cpu_units, cores, ram_mb, disk_gb)):
+        return None
+    form = (server.get("form_factor") or "").strip().lower()
+    form_factor = next((value for word, value in FORM_FACTORS.items() if word in form), None)
+    return ServerConfiguration(
+        form_factor=form_factor or CATEGORY_FORM_FACTORS.get(category or "", "rack"),
+        cpu_units=cpu_units,
+        cpu_cores=cores,
+        cpu_name=(server.get("cpu_type") or "").strip() or None,
+        ram_gb=round(ram_mb / 1024, 3) if ram_mb else None,
+        disk_gb=disk_gb,
+    )
+
+
+def _configuration_frame(rows: list[dict], loaded: LoadedFactors, precedence: int) -> pl.DataFrame:
+    schema = loaded.emission_factors.schema
+    if not rows:
+        return pl.DataFrame(schema=schema)
+    frame = pl.DataFrame(rows).with_columns(
+        pl.lit(loaded.factor_set.edition).alias("edition"),
+        pl.lit(loaded.factor_set.name).alias("factor_set"),
+        pl.lit("2000-01-01").str.to_date().alias("valid_from"),
+        pl.lit(None, dtype=pl.Date).alias("valid_to"),
+        pl.lit(None, dtype=pl.String).alias("region"),
+        pl.lit(False).alias("is_last_resort"),
+        pl.lit(precedence, dtype=pl.Int32).alias("precedence"),
+    )
+    return frame.select([pl.col(name).cast(dtype) for name, dtype in schema.items()])
+
+
+def _current(lake_dir: Path, table: str) -> pl.DataFrame:
+    frame = read_table(lake_dir, "servicenow", table)
+    if frame.is_empty():
+        return pl.DataFrame({"sys_id": []}, schema={"sys_id": pl.String})
+    return latest_rows(frame)
+
+
+def _names(frame: pl.DataFrame) -> dict[str, str]:
+    if frame.is_empty() or "name" not in frame.columns:
+        return {}
+    return dict(zip(frame["sys_id"].to_list(), frame["name"].to_list(), strict=True))
+
+
+def _integer(text: str | None) -> int | None:
+    number = _number(text)
+    return int(number) if number else None
+
+
+def _number(text: str | None) -> float | None:
+    try:
+        number = float(str(text).replace(",", "."))
+    except (TypeError, ValueError):
+        return None
+    return number if number > 0 else None
+
+
+def _write_atomically(frame: pl.DataFrame, path: Path) -> Path:
+    temporary = path.with_name(f".tmp-{path.name}")
+    frame.write_parquet(temporary)
+    with open(temporary, "rb") as handle:
+        os.fsync(handle.fileno())
+    os.replace(temporary, path)
+    return path

@@ -1,0 +1,233 @@
+"""Validation of factor and parameter rows: every error names the file, the row and the reason.
+
+Checked per row: required fields, known scope / stage / criterion / parameter / category,
+numbers, ``value_min <= value <= value_max``, the unit expected for the criterion and scope,
+a source and a source year, valid dates (``valid_from <= valid_to``), ISO 3166 alpha-2 country
+codes known to boaviztapi's electricity mixes. Across rows: unique ids, and no overlapping
+validity for one (data set, scope, key, stage, criterion) or (data set, scope, key, parameter).
+"""
+
+from __future__ import annotations
+
+import csv
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+from functools import cache
+from itertools import pairwise
+from pathlib import Path
+
+from factors.schema import (
+    CRITERION_UNITS,
+    DEVICE_CATEGORIES,
+    FACTOR_SCOPES,
+    PARAMETER_SCOPES,
+    PARAMETER_UNITS,
+    STAGES,
+    factor_unit,
+)
+
+DATA_DIR = Path(__file__).parent / "data"
+OPEN_END = date(9999, 12, 31)
+
+
+class FactorValidationError(ValueError):
+    """Raised with every problem found, one ``file:row: field: reason`` line each."""
+
+    def __init__(self, errors: list[str]) -> None:
+        self.errors = list(errors)
+        super().__init__("invalid factor data:\n" + "\n".join(self.errors))
+
+
+@dataclass(frozen=True)
+class SourceRow:
+    """One data row as read, with where it came from (line 2 is the first data row)."""
+
+    path: Path
+    line: int
+    values: dict[str, str]
+
+    def where(self, field: str) -> str:
+        return f"{self.path}:{self.line}: {field}"
+
+
+@cache
+def known_countries() -> frozenset[str]:
+    """ISO 3166 alpha-2 codes (plus WORLD and EUROPE) of boaviztapi's electricity mixes."""
+    with open(DATA_DIR / "countries.csv", newline="", encoding="utf-8") as handle:
+        return frozenset(row["country"] for row in csv.DictReader(handle))
+
+
+def validate_factor_rows(rows: list[SourceRow]) -> list[str]:
+    """Problems in emission-factor rows (empty list when valid)."""
+    errors: list[str] = []
+    for row in rows:
+        errors += _common(row, "factor_id")
+        values = row.values
+        scope, criterion, stage = (
+            values.get("scope", ""),
+            values.get("criterion", ""),
+            values.get("stage", ""),
+        )
+        if scope not in FACTOR_SCOPES:
+            errors.append(f"{row.where('scope')}: unknown scope {scope!r}")
+        if stage not in STAGES:
+            errors.append(f"{row.where('stage')}: unknown stage {stage!r}")
+        if criterion not in CRITERION_UNITS:
+            errors.append(f"{row.where('criterion')}: unknown criterion {criterion!r}")
+        elif scope in FACTOR_SCOPES and values.get("unit") != factor_unit(criterion, scope):
+            errors.append(
+                f"{row.where('unit')}: {values.get('unit')!r} is not the unit of {criterion} "
+                f"for scope {scope} ({factor_unit(criterion, scope)!r})"
+            )
+        errors += _key(row, scope)
+        if values.get("is_last_resort", "").strip().lower() not in ("", "true", "false"):
+            errors.append(f"{row.where('is_last_resort')}: expected true or false")
+    errors += _unique(rows, "factor_id")
+    errors += _no_overlap(rows, ("data_set", "scope", "key", "stage", "criterion"))
+    return errors
+
+
+def validate_parameter_rows(rows: list[SourceRow]) -> list[str]:
+    """Problems in parameter rows (lifetimes, annual energy, PUE)."""
+    errors: list[str] = []
+    for row in rows:
+        errors += _common(row, "parameter_id")
+        values = row.values
+        scope, parameter = values.get("scope", ""), values.get("parameter", "")
+        if scope not in PARAMETER_SCOPES:
+            errors.append(f"{row.where('scope')}: unknown scope {scope!r}")
+        if parameter not in PARAMETER_UNITS:
+            errors.append(f"{row.where('parameter')}: unknown parameter {parameter!r}")
+        elif values.get("unit") != PARAMETER_UNITS[parameter]:
+            errors.append(
+                f"{row.where('unit')}: {values.get('unit')!r} is not the unit of {parameter} "
+                f"({PARAMETER_UNITS[parameter]!r})"
+            )
+        if scope == "category" and values.get("key") not in DEVICE_CATEGORIES:
+            errors.append(f"{row.where('key')}: unknown device category {values.get('key')!r}")
+        number = _float(values.get("value"))
+        if number is not None and number <= 0:
+            errors.append(f"{row.where('value')}: a {parameter} must be positive")
+    errors += _unique(rows, "parameter_id")
+    errors += _no_overlap(rows, ("data_set", "scope", "key", "parameter"))
+    return errors
+
+
+def _common(row: SourceRow, id_field: str) -> list[str]:
+    values, errors = row.values, []
+    for field in (id_field, "data_set", "scope", "key", "value", "unit", "source", "source_year"):
+        if not (values.get(field) or "").strip():
+            errors.append(f"{row.where(field)}: missing")
+    if values.get("data_set") and values["data_set"] != row.path.stem and not _is_override(row):
+        errors.append(
+            f"{row.where('data_set')}: {values['data_set']!r} differs from the file name "
+            f"{row.path.stem!r}"
+        )
+    number = _float(values.get("value"))
+    if values.get("value") and number is None:
+        errors.append(f"{row.where('value')}: not a number: {values['value']!r}")
+    low, high = _float(values.get("value_min")), _float(values.get("value_max"))
+    for field, bound in (("value_min", low), ("value_max", high)):
+        if values.get(field) and bound is None:
+            errors.append(f"{row.where(field)}: not a number: {values[field]!r}")
+    if number is not None:
+        low = number if low is None else low
+        high = number if high is None else high
+        if not low <= number <= high:
+            errors.append(
+                f"{row.where('value')}: expected value_min <= value <= value_max, got "
+                f"{low} <= {number} <= {high}"
+            )
+    year = values.get("source_year", "")
+    if year and (not year.isdigit() or not 1900 <= int(year) <= 2100):
+        errors.append(f"{row.where('source_year')}: not a year: {year!r}")
+    start, end = _date(values.get("valid_from")), _date(values.get("valid_to"))
+    if start is None:
+        errors.append(f"{row.where('valid_from')}: expected a date YYYY-MM-DD")
+    if values.get("valid_to") and end is None:
+        errors.append(f"{row.where('valid_to')}: expected a date YYYY-MM-DD or empty")
+    if start and end and end < start:
+        errors.append(f"{row.where('valid_to')}: before valid_from")
+    region = values.get("region", "")
+    if region and region not in known_countries():
+        errors.append(f"{row.where('region')}: unknown country code {region!r} (ISO alpha-2)")
+    return errors
+
+
+def _key(row: SourceRow, scope: str) -> list[str]:
+    key = row.values.get("key", "")
+    if scope == "category" and key not in DEVICE_CATEGORIES:
+        return [f"{row.where('key')}: unknown device category {key!r}"]
+    if scope == "grid" and key not in known_countries():
+        # boaviztapi silently falls back to Europe on an unknown code: refuse it here.
+        return [f"{row.where('key')}: unknown country code {key!r} (ISO 3166 alpha-2)"]
+    if scope == "manufacturer_category":
+        category = key.rpartition("|")[2]
+        if "|" not in key or category not in DEVICE_CATEGORIES:
+            return [f"{row.where('key')}: expected 'manufacturer|category', got {key!r}"]
+    if scope == "model" and "|" not in key:
+        return [f"{row.where('key')}: expected a model key 'manufacturer|model', got {key!r}"]
+    return []
+
+
+def _unique(rows: list[SourceRow], field: str) -> list[str]:
+    seen: dict[str, SourceRow] = {}
+    errors = []
+    for row in rows:
+        value = row.values.get(field)
+        if not value:
+            continue
+        if value in seen:
+            first = seen[value]
+            errors.append(
+                f"{row.where(field)}: duplicate id {value!r} (first at {first.path}:{first.line})"
+            )
+        else:
+            seen[value] = row
+    return errors
+
+
+def _no_overlap(rows: list[SourceRow], fields: tuple[str, ...]) -> list[str]:
+    groups: dict[tuple, list[SourceRow]] = defaultdict(list)
+    for row in rows:
+        groups[tuple(row.values.get(field, "") for field in fields)].append(row)
+    errors = []
+    for group in groups.values():
+        dated = [r for r in group if _date(r.values.get("valid_from"))] if len(group) > 1 else []
+        periods = sorted(
+            (
+                (_date(r.values["valid_from"]), _date(r.values.get("valid_to")) or OPEN_END, r)
+                for r in dated
+            ),
+            key=lambda period: (period[0], period[1]),
+        )
+        for (_, end, first), (start, _, second) in pairwise(periods):
+            if start <= end:
+                errors.append(
+                    f"{second.where('valid_from')}: validity overlaps {first.path}:{first.line} "
+                    f"for the same {', '.join(fields)}"
+                )
+    return errors
+
+
+def _is_override(row: SourceRow) -> bool:
+    return row.values.get("_override") == "true"
+
+
+def _float(text: str | None) -> float | None:
+    if text is None or not str(text).strip():
+        return None
+    try:
+        return float(text)
+    except ValueError:
+        return None
+
+
+def _date(text: str | None) -> date | None:
+    if not text or not str(text).strip():
+        return None
+    try:
+        return date.fromisoformat(str(text).strip())
+    except ValueError:
+        return None

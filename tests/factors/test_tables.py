@@ -1,0 +1,151 @@
+"""write_factor_tables on a small lake: four files, exact columns, overrides, coverage, diff."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import duckdb
+import polars as pl
+import pytest
+from factor_lake import MODELS, build_lake
+
+from factors.commands import coverage, diff
+from factors.schema import (
+    CONFIGURATION_MATCH_COLUMNS,
+    EMISSION_FACTOR_TABLE_COLUMNS,
+    FACTOR_FILE_COLUMNS,
+    MODEL_MATCH_COLUMNS,
+    PARAMETER_TABLE_COLUMNS,
+)
+from factors.tables import write_factor_tables
+
+
+@pytest.fixture(scope="module")
+def written(tmp_path_factory) -> dict[str, pl.DataFrame]:
+    lake = build_lake(tmp_path_factory.mktemp("lake"))
+    paths = write_factor_tables(lake, factor_set="empreinte-2025", overrides_dir=None)
+    return {name: pl.read_parquet(path) for name, path in paths.items()}
+
+
+def test_four_files_with_exact_columns(written) -> None:
+    assert list(written["emission_factors"].columns) == list(EMISSION_FACTOR_TABLE_COLUMNS)
+    assert list(written["parameters"].columns) == list(PARAMETER_TABLE_COLUMNS)
+    assert list(written["model_matches"].columns) == list(MODEL_MATCH_COLUMNS)
+    assert list(written["configuration_matches"].columns) == list(CONFIGURATION_MATCH_COLUMNS)
+    factors = written["emission_factors"]
+    assert factors["factor_id"].n_unique() == factors.height
+    assert factors.schema["valid_from"] == pl.Date and factors.schema["source_year"] == pl.Int32
+    assert factors.schema["is_last_resort"] == pl.Boolean
+    assert factors.schema["precedence"] == pl.Int32
+
+
+def test_no_unmapped_model_for_the_fake_names(written) -> None:
+    matches = written["model_matches"]
+    assert matches.height == len(MODELS)
+    assert matches.filter(pl.col("match_level") == "unmapped").is_empty()
+    assert matches["device_category"].null_count() == 0
+    levels = dict(zip(matches["model_id"], matches["match_level"], strict=True))
+    assert levels["m-r740"] == "model" and levels["m-lat5440"] == "manufacturer_category"
+    assert levels["m-t14"] == "category"
+
+
+def test_every_factor_key_resolves_to_sourced_rows(written) -> None:
+    factors = written["emission_factors"]
+    for row in written["model_matches"].iter_rows(named=True):
+        rows = factors.filter(pl.col("key") == row["factor_key"])
+        assert rows.height, row
+        assert rows["source"].null_count() == 0 and rows["source_year"].null_count() == 0
+    configured = factors.filter(pl.col("scope") == "configuration")
+    keys = set(written["configuration_matches"]["configuration_key"])
+    assert keys <= set(configured["key"])
+    assert configured["source"].null_count() == 0
+
+
+def test_configurations_are_computed_once_each(written) -> None:
+    configurations = written["configuration_matches"]
+    assert configurations.height == 4  # the CI without any configuration is left to its model
+    assert configurations["configuration_key"].n_unique() == 3
+    rows = written["emission_factors"].filter(pl.col("scope") == "configuration")
+    assert rows.height == 3 * 3
+
+
+def test_override_changes_exactly_the_targeted_model(lake: Path, tmp_path: Path) -> None:
+    overrides = tmp_path / "overrides"
+    overrides.mkdir()
+    with open(overrides / "supplier_pcf.csv", "w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=FACTOR_FILE_COLUMNS)
+        writer.writeheader()
+        writer.writerow(
+            {
+                "factor_id": "org/dell-latitude-5440",
+                "data_set": "organisation",
+                "scope": "model",
+                "key": "dell|latitude 5440",
+                "stage": "manufacturing",
+                "criterion": "climate_change",
+                "value": "250",
+                "value_min": "",
+                "value_max": "",
+                "unit": "kgCO2e/unit",
+                "source": "Dell product carbon footprint, Latitude 5440",
+                "source_url": "",
+                "source_year": "2023",
+                "valid_from": "2000-01-01",
+                "valid_to": "",
+                "region": "",
+                "is_last_resort": "false",
+                "notes": "Supplier sheet",
+            }
+        )
+    before = pl.read_parquet(write_factor_tables(lake, overrides_dir=None)["model_matches"])
+    paths = write_factor_tables(lake, overrides_dir=overrides)
+    after = pl.read_parquet(paths["model_matches"])
+    changed = before.join(after, on="model_id", suffix="_after").filter(
+        (pl.col("factor_key") != pl.col("factor_key_after"))
+        | (pl.col("match_level") != pl.col("match_level_after")),
+    )
+    assert changed["model_id"].to_list() == ["m-lat5440"]
+    assert changed["match_level_after"].item() == "model"
+    override = pl.read_parquet(paths["emission_factors"]).filter(pl.col("precedence") == 0)
+    assert override["factor_id"].to_list() == ["org/dell-latitude-5440"]
+
+
+def test_unknown_country_in_override_is_rejected(lake: Path, tmp_path: Path) -> None:
+    from factors.validation import FactorValidationError
+
+    overrides = tmp_path / "overrides"
+    overrides.mkdir()
+    (overrides / "grid.csv").write_text(
+        ",".join(FACTOR_FILE_COLUMNS) + "\n"
+        "org/grid,organisation,grid,XX,use,climate_change,0.05,,,kgCO2e/kWh,Local supplier,,2024,"
+        "2024-01-01,,,false,\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(FactorValidationError, match=r"grid.csv:2: key: unknown country code 'XX'"):
+        write_factor_tables(lake, overrides_dir=overrides)
+
+
+def test_coverage_reads_the_published_mart(tmp_path: Path) -> None:
+    path = tmp_path / "warehouse.duckdb"
+    with duckdb.connect(str(path)) as connection:
+        connection.execute("""
+            create table main.fct_footprint as select * from (values
+                ('a1', 'model', 'climate_change', 'amortised', 10.0, 'asset'),
+                ('a1', 'model', 'climate_change', 'acquisition', 50.0, 'asset'),
+                ('a2', 'category', 'climate_change', 'amortised', 30.0, 'asset'),
+                ('a3', 'configuration', 'primary_energy', 'amortised', 99.0, 'asset'),
+                ('t1', null, 'climate_change', 'amortised', 5.0, 'transport')
+            ) as t(item_id, match_level, criterion, method, value, source_kind)
+        """)
+    text = coverage(path)
+    assert "model" in text and "category" in text and "configuration" in text
+    assert "25.0%" in text and "75.0%" in text and "unmapped" not in text
+
+
+def test_diff_between_editions() -> None:
+    text = diff("empreinte-2025", "ademe-2018")
+    assert "3 changed" in text
+    assert (
+        "screen manufacturing climate_change: 64.6 (ademe_arcep_2024) -> 248 (ademe_2018)" in text
+    )
