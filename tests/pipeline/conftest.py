@@ -1,0 +1,62 @@
+"""One real pipeline run shared by the end-to-end tests: the fake instance over HTTP, Dagster,
+dbt and the publish step, into a temporary data folder."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date
+
+import pytest
+
+from connectors.servicenow.fake import FakeInstance
+from pipelines.warehouse import WarehousePaths
+
+SEED = 7
+SCALE = 0.1
+AS_OF = date(2026, 11, 1)
+
+
+@dataclass
+class PipelineRun:
+    fake: FakeInstance
+    paths: WarehousePaths
+    success: bool
+
+
+def run_nightly() -> bool:
+    """Materialise every asset through Dagster, as `empreinte run` does."""
+    from dagster import DagsterInstance
+
+    from pipelines.definitions import defs
+
+    result = defs.resolve_job_def("nightly").execute_in_process(
+        instance=DagsterInstance.ephemeral(), raise_on_error=False
+    )
+    return result.success
+
+
+@pytest.fixture(scope="session")
+def pipeline_environment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FakeInstance]:
+    """A fake instance and the environment variables pointing the pipeline at it."""
+    data_dir = tmp_path_factory.mktemp("data")
+    with FakeInstance(seed=SEED, scale=SCALE) as fake, pytest.MonkeyPatch.context() as patch:
+        for name, value in {
+            "EMPREINTE_DATA_DIR": str(data_dir),
+            "EMPREINTE_SERVICENOW_URL": fake.url,
+            "EMPREINTE_SERVICENOW_AUTH": "basic",
+            "EMPREINTE_SERVICENOW_USER": fake.user,
+            "EMPREINTE_SERVICENOW_PASSWORD": fake.password,
+            "EMPREINTE_AS_OF": AS_OF.isoformat(),
+        }.items():
+            patch.setenv(name, value)
+        for name in ("EMPREINTE_WAREHOUSE", "EMPREINTE_FACTOR_SET", "EMPREINTE_FACTOR_OVERRIDES"):
+            patch.delenv(name, raising=False)
+        yield fake
+
+
+@pytest.fixture(scope="session")
+def pipeline_run(pipeline_environment: FakeInstance) -> PipelineRun:
+    success = run_nightly()
+    return PipelineRun(pipeline_environment, WarehousePaths.from_env(), success)
+
