@@ -1,0 +1,238 @@
+"""Trip logs: vehicle trips (equipment transfers, interventions) and agent trips.
+
+CSV, UTF-8 (BOM allowed), comma-separated, one header row with the column names documented in
+``connectors/README.md``. Every row is validated; valid rows land in
+``<lake>/logs/<log>/<batch>.parquet`` (values as normalised strings, like every lake batch) and
+rejected rows in ``<lake>/logs/<log>_rejected/`` with ``_reason``, ``_file`` and ``_row``, so
+nothing is silently lost. A file is landed once (its SHA-256 is kept in
+``<lake>/_state/logs.json``).
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from connectors import lake
+from connectors.state import StateStore
+
+SOURCE = "logs"
+VEHICLE_TYPES = (
+    "van_diesel",
+    "van_electric",
+    "car_petrol",
+    "car_diesel",
+    "car_electric",
+    "cargo_bike",
+)
+VEHICLE_PURPOSES = ("transfer", "intervention", "collection", "other")
+AGENT_MODES = (
+    "walk",
+    "bike",
+    "cargo_bike",
+    "bus",
+    "tram",
+    "metro",
+    "train",
+    "car_petrol",
+    "car_diesel",
+    "car_electric",
+    "car_hybrid",
+    "motorbike",
+    "plane",
+)
+MAX_DISTANCE_KM = 5000.0
+_DATE_FR = re.compile(r"^(\d{2})/(\d{2})/(\d{4})$")
+
+
+@dataclass(frozen=True)
+class TripLog:
+    """One kind of log: its columns (required first) and its row rules."""
+
+    name: str
+    required: tuple[str, ...]
+    optional: tuple[str, ...]
+    allowed: dict[str, tuple[str, ...]]
+    row_rule: Callable[[dict[str, str]], str | None] | None = None
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        """Every column, in the documented order."""
+        return self.required + self.optional
+
+
+def _vehicle_rule(row: dict[str, str]) -> str | None:
+    # Without logged kilometres the distance comes from the two sites' coordinates.
+    if not row.get("distance_km") and not (
+        row.get("from_location_id") and row.get("to_location_id")
+    ):
+        return "distance_km is empty and from_location_id/to_location_id are not both given"
+    return None
+
+
+VEHICLE_TRIPS = TripLog(
+    "vehicle_trips",
+    required=("trip_id", "trip_date", "vehicle_type", "purpose"),
+    optional=(
+        "distance_km",
+        "from_location_id",
+        "to_location_id",
+        "transfer_order_number",
+        "contract_number",
+        "asset_count",
+        "comment",
+    ),
+    allowed={"vehicle_type": VEHICLE_TYPES, "purpose": VEHICLE_PURPOSES},
+    row_rule=_vehicle_rule,
+)
+AGENT_TRIPS = TripLog(
+    "agent_trips",
+    required=("trip_id", "trip_date", "mode", "distance_km"),
+    optional=("cost_center_code", "purpose", "passengers", "comment"),
+    allowed={"mode": AGENT_MODES},
+)
+LOGS = {log.name: log for log in (VEHICLE_TRIPS, AGENT_TRIPS)}
+
+
+def _check(log: TripLog, name: str, value: str) -> tuple[str, str | None]:
+    """(normalised value, reason or None) for one cell."""
+    if value == "":
+        return "", f"{name} is required" if name in log.required else None
+    if name in log.allowed:
+        lowered = value.lower()
+        if lowered not in log.allowed[name]:
+            return value, f"{name} {value!r} is not one of {', '.join(log.allowed[name])}"
+        return lowered, None
+    if name == "trip_date":
+        french = _DATE_FR.match(value)
+        text = f"{french[3]}-{french[2]}-{french[1]}" if french else value
+        try:
+            return date.fromisoformat(text).isoformat(), None
+        except ValueError:
+            return value, f"trip_date {value!r} is not a date (YYYY-MM-DD or DD/MM/YYYY)"
+    if name in ("distance_km", "asset_count", "passengers"):
+        text = value.replace(",", ".") if value.count(",") == 1 and "." not in value else value
+        try:
+            number = float(text)
+        except ValueError:
+            return value, f"{name} {value!r} is not a number"
+        if name == "distance_km" and not 0 <= number <= MAX_DISTANCE_KM:
+            return value, f"distance_km {value!r} is outside 0..{MAX_DISTANCE_KM:g}"
+        if name != "distance_km" and (number < 0 or not number.is_integer()):
+            return value, f"{name} {value!r} is not a whole number >= 0"
+        return (f"{number:g}" if name == "distance_km" else str(int(number))), None
+    return value, None
+
+
+def read_trip_log(path: Path | str, log: TripLog) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """(valid rows, rejected rows with ``_reason`` and ``_row``) of one CSV file.
+
+    A file without a required column raises ``ValueError`` naming the file and the columns.
+    """
+    path = Path(path)
+    with open(path, encoding="utf-8-sig", newline="") as handle:
+        reader = csv.DictReader(handle)
+        header = [name.strip() for name in reader.fieldnames or []]
+        missing = [name for name in log.required if name not in header]
+        if missing:
+            raise ValueError(
+                f"{path.name}: missing column(s) {', '.join(missing)} for {log.name}"
+                f" (expected: {', '.join(log.columns)})"
+            )
+        valid: list[dict[str, str]] = []
+        rejected: list[dict[str, Any]] = []
+        seen: set[str] = set()
+        for number, raw in enumerate(reader, start=2):  # row 1 is the header
+            cells = {key.strip(): (value or "").strip() for key, value in raw.items() if key}
+            row: dict[str, str] = {}
+            reasons = []
+            for name in log.columns:
+                row[name], reason = _check(log, name, cells.get(name, ""))
+                if reason:
+                    reasons.append(reason)
+            if not reasons and log.row_rule and (reason := log.row_rule(row)):
+                reasons.append(reason)
+            if row["trip_id"] and row["trip_id"] in seen:
+                reasons.append(f"trip_id {row['trip_id']!r} repeated in the file")
+            if reasons:
+                rejected.append({**row, "_reason": "; ".join(reasons), "_row": str(number)})
+            else:
+                seen.add(row["trip_id"])
+                valid.append(row)
+    schema = {name: pl.String for name in log.columns}
+    return (
+        pl.DataFrame(valid, schema=schema),
+        pl.DataFrame(rejected, schema={**schema, "_reason": pl.String, "_row": pl.String}),
+    )
+
+
+@dataclass
+class TripLogsReport:
+    """Rows landed and rejected per file; files refused whole; files already landed."""
+
+    landed: dict[str, int] = field(default_factory=dict)
+    rejected_rows: dict[str, int] = field(default_factory=dict)
+    refused: dict[str, str] = field(default_factory=dict)
+    skipped: list[str] = field(default_factory=list)
+
+
+def land_trip_logs(
+    logs_dir: Path | str, lake_dir: Path | str, state: StateStore | None = None
+) -> TripLogsReport:
+    """Land every ``vehicle_trips*.csv`` / ``agent_trips*.csv`` not landed before."""
+    state = state or StateStore(lake_dir, SOURCE)
+    report = TripLogsReport()
+    done = state.read().get("files", {})
+    for path in sorted(Path(logs_dir).glob("*.csv")):
+        log = next((log for name, log in LOGS.items() if path.stem.startswith(name)), None)
+        if log is None:
+            continue
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        if digest in done:
+            report.skipped.append(path.name)
+            continue
+        try:
+            valid, rejected = read_trip_log(path, log)
+        except ValueError as error:
+            report.refused[path.name] = str(error)
+            continue
+        now = datetime.now(UTC)
+        batch_id = lake.new_batch_id(now)
+        lake.write_batch(
+            lake.as_batch(
+                valid.with_columns(pl.lit(path.name).alias("_file")), log.columns, batch_id, now
+            ),
+            lake_dir,
+            SOURCE,
+            log.name,
+        )
+        if rejected.height:
+            shaped = lake.as_batch(
+                rejected.with_columns(pl.lit(path.name).alias("_file")),
+                (*log.columns, "_reason", "_row", "_file"),
+                batch_id,
+                now,
+            )
+            lake.write_batch(shaped, lake_dir, SOURCE, f"{log.name}_rejected")
+        state.set(
+            "files",
+            digest,
+            {
+                "file": path.name,
+                "log": log.name,
+                "rows": valid.height,
+                "rejected": rejected.height,
+                "landed_at": now.isoformat(timespec="seconds"),
+            },
+        )
+        report.landed[path.name] = valid.height
+        report.rejected_rows[path.name] = rejected.height
+    return report

@@ -1,0 +1,346 @@
+"""Extraction of ServiceNow tables into the lake, incrementally and restartably.
+
+``extract_table`` reads a table by keyset pages (optionally as several sys_id ranges at once),
+lands bounded batches, and advances the table's watermark after each durable batch. A kill at
+any moment loses at most the rows of the batch being built; the rerun starts again from the
+last stored watermark (minus the lookback) and, because staging deduplicates, converges to the
+same current state.
+
+The watermark is a position ``(sys_updated_on, sys_id)`` such that every row at or before it
+has been landed. With several ranges it is the smallest position any range has landed (a range
+that ended with no row constrains nothing). A row changed during the read gets a
+``sys_updated_on`` later than anything read so far, so it lands now or on the next run; the
+lookback covers clock skew and transactions committed late.
+"""
+
+from __future__ import annotations
+
+import logging
+import queue
+import threading
+import time
+from collections.abc import Generator, Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from connectors import lake
+from connectors.servicenow.client import (
+    Page,
+    Position,
+    ServiceNowClient,
+    ServiceNowError,
+    key_ranges,
+)
+from connectors.servicenow.drift import DriftReport, DriftTracker
+from connectors.servicenow.progress import Progress
+from connectors.servicenow.settings import ServiceNowSettings
+from connectors.servicenow.tables import TABLES, TableSpec
+from connectors.state import StateStore
+
+log = logging.getLogger("empreinte.connectors.servicenow")
+
+SOURCE = "servicenow"
+BATCH_ROWS = 50_000
+_TIME_FORMAT = "%Y-%m-%d %H:%M:%S"
+
+
+@dataclass
+class ExtractionReport:
+    """What one extraction of one table did."""
+
+    table: str
+    full: bool
+    rows: int = 0
+    pages: int = 0
+    batches: int = 0
+    seconds: float = 0.0
+    watermark_before: Position | None = None
+    watermark_after: Position | None = None
+    drift: DriftReport = field(default_factory=DriftReport)
+    files: list[str] = field(default_factory=list)
+
+    def as_metadata(self) -> dict[str, Any]:
+        """Plain data for run metadata and logs (no secrets can be in here)."""
+        return {
+            "table": self.table,
+            "full": self.full,
+            "rows": self.rows,
+            "pages": self.pages,
+            "batches": self.batches,
+            "seconds": round(self.seconds, 3),
+            "watermark_before": list(self.watermark_before) if self.watermark_before else None,
+            "watermark_after": list(self.watermark_after) if self.watermark_after else None,
+            "drift": self.drift.as_dict(),
+        }
+
+
+def read_watermark(state: StateStore, table: str) -> Position | None:
+    """The stored watermark of a table, or None before its first load."""
+    saved = state.get("watermarks", table)
+    return (saved["sys_updated_on"], saved["sys_id"]) if saved else None
+
+
+def _with_lookback(position: Position, minutes: int) -> Position:
+    if minutes <= 0:
+        return position
+    try:
+        moment = datetime.strptime(position[0], _TIME_FORMAT)
+    except ValueError:
+        return position
+    return ((moment - timedelta(minutes=minutes)).strftime(_TIME_FORMAT), "")
+
+
+class _Ranges:
+    """Where each sys_id range stands: landed position, pending position, whether it ended."""
+
+    def __init__(self, count: int, start: Position | None) -> None:
+        self.landed: list[Position | None] = [start] * count
+        self.pending: list[Position | None] = [start] * count
+        self.ended: list[str | bool | None] = [False] * count  # False = running
+        self.ended_pending: list[str | bool | None] = [False] * count
+
+    def commit(self) -> None:
+        self.landed = list(self.pending)
+        self.ended = list(self.ended_pending)
+
+    def watermark(self) -> Position | None:
+        bounds: list[Position] = []
+        for landed, ended in zip(self.landed, self.ended, strict=True):
+            if landed is None:
+                if not ended:
+                    return None  # a range still running has landed nothing: no safe position
+                continue  # a range that ended empty constrains nothing
+            bounds.append(landed)
+        return min(bounds) if bounds else None
+
+
+def extract_table(
+    client: ServiceNowClient,
+    spec: TableSpec,
+    lake_dir: Path | str,
+    state: StateStore | None = None,
+    *,
+    full: bool = False,
+    ranges: int | None = None,
+    batch_rows: int = BATCH_ROWS,
+    lookback_minutes: int | None = None,
+    page_size: int | None = None,
+    progress: Progress | None = None,
+) -> ExtractionReport:
+    """Extract one table into ``<lake>/servicenow/<table>/``; return what was done.
+
+    ``full`` (or no stored watermark) reads everything; otherwise rows changed since the
+    watermark minus the lookback. ``ranges`` splits the read into sys_id ranges read in parallel
+    (default: the client's concurrency for a full read, 1 for an incremental one).
+    """
+    state = state or StateStore(lake_dir, SOURCE)
+    progress = progress or Progress()
+    started = time.monotonic()
+    lake.remove_temporary_files(lake.table_dir(lake_dir, SOURCE, spec.name))
+    before = read_watermark(state, spec.name)
+    full = full or before is None
+    lookback = client.settings.lookback_minutes if lookback_minutes is None else lookback_minutes
+    start = None if full else _with_lookback(before, lookback)
+    filters = key_ranges(ranges or (client.settings.concurrency if full else 1), spec.key)
+    report = ExtractionReport(spec.name, full, watermark_before=before, watermark_after=before)
+    drift = DriftTracker(spec, state.get("columns", spec.name))
+    positions = _Ranges(len(filters), start)
+    buffer: list[pl.DataFrame] = []
+    buffered = 0
+
+    def flush() -> None:
+        nonlocal buffered
+        if buffer:
+            extracted_at = datetime.now(UTC)
+            frame = lake.as_batch(
+                lake.concat_batches(buffer),
+                spec.columns,
+                lake.new_batch_id(extracted_at),
+                extracted_at,
+            )
+            report.files.append(str(lake.write_batch(frame, lake_dir, SOURCE, spec.name)))
+            report.batches += 1
+            buffer.clear()
+            buffered = 0
+        positions.commit()
+        new = positions.watermark()
+        if new is not None and (report.watermark_after is None or new > report.watermark_after):
+            report.watermark_after = new
+            columns = drift.landed_columns()
+
+            def record(current: dict[str, Any]) -> None:
+                current.setdefault("watermarks", {})[spec.name] = {
+                    "sys_updated_on": new[0],
+                    "sys_id": new[1],
+                    "landed_at": datetime.now(UTC).isoformat(timespec="seconds"),
+                }
+                current.setdefault("columns", {})[spec.name] = columns
+
+            state.update(record)
+
+    total = client.count(spec.name) if progress.interactive and full else None
+    progress.start(spec.name, total, full)
+    pages = _read_ranges(client, spec, filters, start, page_size)
+    try:
+        for index, page in pages:
+            if page.records:
+                frame = drift.frame(page.records)
+                buffer.append(frame)
+                buffered += frame.height
+                report.rows += frame.height
+                report.pages += 1
+                last = frame.row(frame.height - 1, named=True)
+                positions.pending[index] = (last[spec.cursor], last[spec.key])
+                progress.advance(spec.name, frame.height)
+                if buffered >= batch_rows:
+                    flush()
+            else:
+                positions.ended_pending[index] = True
+        if report.rows == 0 and not lake.batches(lake_dir, SOURCE, spec.name):
+            # First run on an empty table: one empty batch so read_parquet globs find a file.
+            buffer.append(pl.DataFrame(schema={name: pl.String for name in spec.columns}))
+        flush()
+    except BaseException:
+        flush()  # what was read is valid: land it and keep the progress
+        raise
+    finally:
+        pages.close()
+        report.drift = drift.report()
+        report.seconds = time.monotonic() - started
+        progress.finish(spec.name, report.as_metadata())
+    if not report.drift.is_empty:
+        log.warning(
+            "%s: schema drift %s",
+            spec.name,
+            report.drift.as_dict(),
+            extra={"event": "schema_drift", "table": spec.name, **report.drift.as_dict()},
+        )
+    return report
+
+
+def _read_ranges(
+    client: ServiceNowClient,
+    spec: TableSpec,
+    filters: list[str],
+    start: Position | None,
+    page_size: int | None,
+) -> Generator[tuple[int, Page], None, None]:
+    """Pages of every range as they arrive; one thread per range beyond the first."""
+    if len(filters) == 1:
+        for page in client.iter_pages(
+            spec.name,
+            spec.columns,
+            after=start,
+            query=filters[0],
+            page_size=page_size,
+            cursor=spec.cursor,
+            key=spec.key,
+        ):
+            yield 0, page
+        return
+    arrivals: queue.Queue = queue.Queue(maxsize=2 * len(filters))
+    stop = threading.Event()
+
+    def put(item: tuple) -> None:
+        while not stop.is_set():
+            try:
+                arrivals.put(item, timeout=0.2)
+                return
+            except queue.Full:
+                continue
+
+    def work(index: int) -> None:
+        try:
+            for page in client.iter_pages(
+                spec.name,
+                spec.columns,
+                after=start,
+                query=filters[index],
+                page_size=page_size,
+                cursor=spec.cursor,
+                key=spec.key,
+            ):
+                if stop.is_set():
+                    return
+                put(("page", index, page))
+        except BaseException as error:
+            put(("error", index, error))
+        finally:
+            put(("exit", index, None))
+
+    threads = [
+        threading.Thread(target=work, args=(index,), daemon=True, name=f"{spec.name}-range-{index}")
+        for index in range(len(filters))
+    ]
+    for thread in threads:
+        thread.start()
+    running = len(threads)
+    try:
+        while running:
+            kind, index, payload = arrivals.get()
+            if kind == "page":
+                yield index, payload
+            elif kind == "error":
+                raise payload
+            else:
+                running -= 1
+    finally:
+        stop.set()
+        for thread in threads:
+            thread.join(timeout=client.settings.timeout_seconds + 5)
+
+
+def extract_all(
+    settings_or_client: ServiceNowSettings | ServiceNowClient,
+    lake_dir: Path | str,
+    tables: Iterable[TableSpec] = TABLES,
+    *,
+    full: bool = False,
+    deletes: bool = True,
+    batch_rows: int = BATCH_ROWS,
+    progress: Progress | None = None,
+) -> dict[str, Any]:
+    """Extract every table (then delete markers from ``sys_audit_delete`` if listed).
+
+    Returns ``{table: ExtractionReport}`` plus ``"_deletes"`` (a ``DeletesReport``) when deletes
+    ran. A table that fails does not stop the others; the first failure is raised at the end.
+    """
+    from connectors.servicenow.deletes import land_deletes  # deletes imports this module
+
+    owned = isinstance(settings_or_client, ServiceNowSettings)
+    client = ServiceNowClient(settings_or_client) if owned else settings_or_client
+    state = StateStore(lake_dir, SOURCE)
+    progress = progress or Progress()
+    specs = list(tables)
+    reports: dict[str, Any] = {}
+    failures: list[BaseException] = []
+    try:
+        for spec in specs:
+            if spec.name == "sys_audit_delete":
+                continue
+            try:
+                reports[spec.name] = extract_table(
+                    client,
+                    spec,
+                    lake_dir,
+                    state,
+                    full=full,
+                    batch_rows=batch_rows,
+                    progress=progress,
+                )
+            except ServiceNowError as error:
+                log.error("%s", error, extra={"event": "extract_failed", "table": spec.name})
+                failures.append(error)
+        if deletes and any(spec.name == "sys_audit_delete" for spec in specs):
+            targets = [spec for spec in specs if spec.name != "sys_audit_delete"]
+            reports["_deletes"] = land_deletes(client, lake_dir, state, targets)
+    finally:
+        if owned:
+            client.close()
+    if failures:
+        raise failures[0]
+    return reports

@@ -1,0 +1,73 @@
+"""Publishing swaps a checked build over the warehouse atomically; a bad night changes nothing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from connectors.servicenow.fake import FakeInstance
+from pipelines.warehouse import MARTS, WarehousePaths, prepare_build, publish
+from tests.pipeline.conftest import AS_OF, run_nightly
+
+
+def build_with(paths: WarehousePaths, value: int) -> None:
+    prepare_build(paths, from_published=False)
+    with duckdb.connect(str(paths.build)) as connection:
+        for mart in MARTS:
+            connection.execute(f"create table {mart} as select {value} as value")
+
+
+def test_readers_keep_their_view_while_a_new_build_is_published(tmp_path: Path) -> None:
+    paths = WarehousePaths(data_dir=tmp_path, warehouse=tmp_path / "warehouse.duckdb")
+    build_with(paths, 1)
+    assert publish(paths) == {mart: 1 for mart in MARTS}
+    reader = duckdb.connect(str(paths.warehouse), read_only=True)
+    build_with(paths, 2)
+    publish(paths)  # the open reader does not block the writer
+    assert reader.execute("select value from fct_footprint").fetchall() == [(1,)]
+    reader.close()
+    with duckdb.connect(str(paths.warehouse), read_only=True) as fresh:
+        assert fresh.execute("select value from fct_footprint").fetchall() == [(2,)]
+    parquet = duckdb.sql(f"select value from '{paths.marts / 'fct_footprint.parquet'}'")
+    assert parquet.fetchall() == [(2,)]
+
+
+def test_a_build_without_its_marts_is_not_published(tmp_path: Path) -> None:
+    paths = WarehousePaths(data_dir=tmp_path, warehouse=tmp_path / "warehouse.duckdb")
+    build_with(paths, 1)
+    publish(paths)
+    prepare_build(paths, from_published=False)
+    with duckdb.connect(str(paths.build)) as connection:
+        connection.execute("create table fct_footprint as select 3 as value")
+    with pytest.raises(duckdb.CatalogException, match="dim_hardware_assets"):
+        publish(paths)
+    with duckdb.connect(str(paths.warehouse), read_only=True) as connection:
+        assert connection.execute("select value from fct_footprint").fetchall() == [(1,)]
+
+
+def test_a_night_with_bad_rows_keeps_the_last_good_warehouse(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with FakeInstance(seed=3, scale=0.03) as fake:
+        for name, value in {
+            "EMPREINTE_DATA_DIR": str(tmp_path),
+            "EMPREINTE_SERVICENOW_URL": fake.url,
+            "EMPREINTE_SERVICENOW_AUTH": "basic",
+            "EMPREINTE_SERVICENOW_USER": fake.user,
+            "EMPREINTE_SERVICENOW_PASSWORD": fake.password,
+            "EMPREINTE_AS_OF": AS_OF.isoformat(),
+        }.items():
+            monkeypatch.setenv(name, value)
+        paths = WarehousePaths.from_env()
+        assert run_nightly()
+        published = paths.warehouse.read_bytes()
+
+        asset = fake.store.records("alm_hardware")[0]
+        fake.store.update("alm_hardware", asset["sys_id"], {"install_status": "99"})
+        assert not run_nightly(), "the Great Expectations check blocks the run"
+        assert paths.warehouse.read_bytes() == published
+
+        fake.store.update("alm_hardware", asset["sys_id"], {"install_status": "1"})
+        assert run_nightly(), "the next good night publishes again"
