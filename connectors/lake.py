@@ -62,7 +62,7 @@ def write_batch(frame: pl.DataFrame, lake_dir: Path | str, source: str, table: s
 
     The frame must already carry ``_batch_id`` (see :func:`as_batch`); it names the file.
     """
-    if "_batch_id" not in frame.columns or frame.height and frame["_batch_id"].n_unique() != 1:
+    if "_batch_id" not in frame.columns or (frame.height and frame["_batch_id"].n_unique() != 1):
         raise ValueError(f"{source}/{table}: a batch needs exactly one _batch_id column value")
     batch_id = frame["_batch_id"][0] if frame.height else new_batch_id()
     folder = table_dir(lake_dir, source, table)
@@ -97,7 +97,9 @@ def read_table(lake_dir: Path | str, source: str, table: str) -> pl.DataFrame:
     return concat_batches(pl.read_parquet(path) for path in batches(lake_dir, source, table))
 
 
-def latest_rows(frame: pl.DataFrame, key: str = "sys_id", cursor: str = "sys_updated_on") -> pl.DataFrame:
+def latest_rows(
+    frame: pl.DataFrame, key: str = "sys_id", cursor: str = "sys_updated_on"
+) -> pl.DataFrame:
     """The current state: the latest version of each key, deleted keys dropped.
 
     The same rule staging applies in SQL; here for tests and checks that read the lake.

@@ -112,7 +112,7 @@ def coverage(warehouse: Path | str | None = None) -> str:
         columns = [column[0] for column in result.description]
         frame = pl.DataFrame(result.fetchall(), schema=columns, orient="row")
     if frame.is_empty():
-        return "no asset footprint in main.fct_footprint"
+        return "no hardware asset in main.dim_hardware_assets"
     assets, footprint = frame["assets"].sum(), frame["footprint_kgco2e"].sum() or 0.0
     lines = [f"{'match level':<22}{'assets':>10}{'share':>8}{'kgCO2e':>16}{'share':>8}"]
     for row in frame.iter_rows(named=True):
@@ -127,21 +127,23 @@ def coverage(warehouse: Path | str | None = None) -> str:
 
 
 COVERAGE_SQL = """
-with asset_rows as (
-    select item_id, coalesce(match_level, 'unmapped') as match_level, criterion, method, value
+-- An asset's level is the one of its manufacturing climate factor (dim_hardware_assets, which
+-- also lists unmapped assets); its footprint is all its rows, climate change, amortised.
+with footprint as (
+    select item_id, sum(value) as value
     from main.fct_footprint
-    where source_kind = 'asset'
+    where source_kind = 'hardware_asset' and criterion = 'climate_change'
+        and method = 'amortised'
+    group by item_id
 )
 select
-    match_level,
-    count(distinct item_id) as assets,
-    cast(sum(
-        case when criterion = 'climate_change' and method = 'amortised' then value end
-    ) as double)
-        as footprint_kgco2e
-from asset_rows
-group by match_level
-order by case match_level when 'configuration' then 1 when 'model' then 2
+    assets.match_level,
+    count(*) as assets,
+    cast(sum(footprint.value) as double) as footprint_kgco2e
+from main.dim_hardware_assets as assets
+left join footprint on assets.asset_id = footprint.item_id
+group by assets.match_level
+order by case assets.match_level when 'configuration' then 1 when 'model' then 2
     when 'manufacturer_category' then 3 when 'category' then 4 else 5 end
 """
 

@@ -130,8 +130,18 @@ def _fake_instance(seed: int, scale: float) -> Iterator[dict[str, str]]:
     it. The password is made up for this run only."""
     password = secrets.token_urlsafe(16)
     process = subprocess.Popen(
-        [sys.executable, "-m", "pipelines.cli", "fake-servicenow", "--port", "0",
-         "--seed", str(seed), "--scale", str(scale)],
+        [
+            sys.executable,
+            "-m",
+            "pipelines.cli",
+            "fake-servicenow",
+            "--port",
+            "0",
+            "--seed",
+            str(seed),
+            "--scale",
+            str(scale),
+        ],
         stdout=subprocess.PIPE,
         text=True,
         env={**os.environ, "EMPREINTE_SERVICENOW_PASSWORD": password},

@@ -1,6 +1,5 @@
 """Factor assets: the run's factor set, validated, matched to the fleet, written to the lake."""
 
-
 import os
 from collections.abc import Iterator
 from pathlib import Path

@@ -1,19 +1,20 @@
 """Ingestion assets: one asset per ServiceNow table, landed in the lake by the connector."""
 
-
 from collections.abc import Iterator
+from pathlib import Path
 
 import dagster as dg
 
+from connectors.servicenow.exports import export_table, land_exports
 from connectors.servicenow.extract import extract_all
-from connectors.servicenow.tables import TABLES, table_spec
+from connectors.servicenow.tables import TABLES, TableSpec, table_spec
 from pipelines.resources import ServiceNowResource, WarehouseResource
 
 AUDIT_TABLE = "sys_audit_delete"
 
 
 def table_key(table: str) -> dg.AssetKey:
-    """The asset key of a landed ServiceNow table; dbt's source ``servicenow.<table>`` maps to it."""
+    """The asset key of a landed ServiceNow table (dbt's source ``servicenow.<table>``)."""
     return dg.AssetKey(["servicenow", table])
 
 
@@ -39,6 +40,10 @@ def servicenow_tables(
     ``sys_audit_delete`` for them, so every table is current before dbt reads it."""
     selected = [key.path[-1] for key in context.selected_asset_keys]
     specs = [table_spec(name) for name in selected]
+    exports_dir = servicenow.exports_dir()
+    if exports_dir is not None:
+        yield from _land_exports(exports_dir, warehouse, specs)
+        return
     if any(name != AUDIT_TABLE for name in selected) and AUDIT_TABLE not in selected:
         specs.append(table_spec(AUDIT_TABLE))
     reports = extract_all(servicenow.settings(), warehouse.paths.lake, specs)
@@ -49,3 +54,25 @@ def servicenow_tables(
         if name == AUDIT_TABLE and deletes is not None:
             metadata = deletes.as_metadata()
         yield dg.MaterializeResult(asset_key=table_key(name), metadata=metadata)
+
+
+def _land_exports(
+    exports_dir: Path, warehouse: WarehouseResource, specs: list[TableSpec]
+) -> Iterator[dg.MaterializeResult]:
+    """Land the export files not landed yet; a rejected file fails the run after the good ones
+    are landed, naming the file and the reason, so the last good warehouse stays published."""
+    report = land_exports(exports_dir, warehouse.paths.lake, tables=tuple(specs))
+    metadata = report.as_metadata()
+    if report.rejected:
+        reasons = "; ".join(f"{name}: {reason}" for name, reason in report.rejected.items())
+        raise dg.Failure(f"export files rejected: {reasons}", metadata=metadata)
+    for spec in specs:
+        files = {
+            name: rows
+            for name, rows in report.landed.items()
+            if export_table(Path(name), {spec.name: spec}) is spec
+        }
+        yield dg.MaterializeResult(
+            asset_key=table_key(spec.name),
+            metadata={"files": files, "rows": sum(files.values())},
+        )

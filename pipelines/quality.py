@@ -5,7 +5,6 @@ metrics on DuckDB through SQLAlchemy). A failed check stops the run before dbt, 
 warehouse stays published.
 """
 
-
 from typing import Any
 
 import dagster as dg
@@ -63,7 +62,9 @@ def validate(frame: pl.DataFrame, name: str, expectations: list[Any]) -> tuple[b
         summary[label] = {
             "success": outcome.success,
             "unexpected_count": outcome.result.get("unexpected_count", 0),
-            "unexpected_sample": [str(v) for v in outcome.result.get("partial_unexpected_list", [])][:5],
+            "unexpected_sample": [
+                str(v) for v in outcome.result.get("partial_unexpected_list", [])
+            ][:5],
         }
     return bool(result.success), summary
 

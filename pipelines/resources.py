@@ -1,6 +1,5 @@
 """Dagster resources: thin handles on the plain libraries, configured from the environment."""
 
-
 import os
 from pathlib import Path
 
@@ -47,3 +46,8 @@ class ServiceNowResource(dg.ConfigurableResource):
 
     def settings(self) -> ServiceNowSettings:
         return ServiceNowSettings.from_env()
+
+    def exports_dir(self) -> Path | None:
+        """The exports folder (``EMPREINTE_EXPORTS_DIR``): when set, files replace the API."""
+        folder = os.environ.get("EMPREINTE_EXPORTS_DIR", "").strip()
+        return Path(folder) if folder else None

@@ -51,18 +51,33 @@ def footprint_summary(connection: duckdb.DuckDBPyConnection, *, years: int = 5) 
         group by all order by tco2e desc limit 8
         """
     ).pl()
-    coverage = connection.sql(
-        "select match_level, count(*) as assets from dim_hardware_assets group by all order by 2 desc"
+    restated = connection.sql(
+        f"""
+        select published_factor_set, factor_set, reporting_year as year, method,
+            round(published_value / 1000, 1) as published_tco2e,
+            round(value / 1000, 1) as restated_tco2e
+        from fct_footprint_restatements
+        where {HEADLINE} and reporting_year between {first} and {latest}
+        order by published_factor_set, year, method
+        """
     ).pl()
-    return "\n\n".join(
-        [
-            f"Footprint per town, climate change, amortised (tCO2e), {first}-{latest}"
-            f" ({latest} to date):\n{_table(by_town)}",
-            f"Total per accounting method (tCO2e):\n{_table(totals)}",
-            f"Top categories in {latest} (amortised, tCO2e):\n{_table(categories)}",
-            f"Assets per factor match level:\n{_table(coverage)}",
-        ]
-    )
+    coverage = connection.sql(
+        "select match_level, count(*) as assets from dim_hardware_assets"
+        " group by all order by assets desc"
+    ).pl()
+    sections = [
+        f"Footprint per town, climate change, amortised (tCO2e), {first}-{latest}"
+        f" ({latest} to date):\n{_table(by_town)}",
+        f"Total per accounting method (tCO2e):\n{_table(totals)}",
+        f"Top categories in {latest} (amortised, tCO2e):\n{_table(categories)}",
+        f"Assets per factor match level:\n{_table(coverage)}",
+    ]
+    if restated.height:
+        sections.append(
+            "Restated: these years were published before under another factor set"
+            f" (tCO2e):\n{_table(restated)}"
+        )
+    return "\n\n".join(sections)
 
 
 def _table(frame: pl.DataFrame) -> str:

@@ -1,6 +1,5 @@
 """dbt assets: every model of dbt_project/, built into the build file, tests as asset checks."""
 
-
 import json
 import os
 import shutil

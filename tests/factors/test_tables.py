@@ -130,17 +130,25 @@ def test_coverage_reads_the_published_mart(tmp_path: Path) -> None:
     path = tmp_path / "warehouse.duckdb"
     with duckdb.connect(str(path)) as connection:
         connection.execute("""
+            create table main.dim_hardware_assets as select * from (values
+                ('a1', 'model'), ('a2', 'category'), ('a3', 'configuration'), ('a4', 'unmapped')
+            ) as t(asset_id, match_level)
+        """)
+        connection.execute("""
             create table main.fct_footprint as select * from (values
-                ('a1', 'model', 'climate_change', 'amortised', 10.0, 'asset'),
-                ('a1', 'model', 'climate_change', 'acquisition', 50.0, 'asset'),
-                ('a2', 'category', 'climate_change', 'amortised', 30.0, 'asset'),
-                ('a3', 'configuration', 'primary_energy', 'amortised', 99.0, 'asset'),
+                ('a1', 'model', 'climate_change', 'amortised', 10.0, 'hardware_asset'),
+                ('a1', 'model', 'climate_change', 'acquisition', 50.0, 'hardware_asset'),
+                ('a2', 'category', 'climate_change', 'amortised', 30.0, 'hardware_asset'),
+                ('a3', 'configuration', 'primary_energy', 'amortised', 99.0, 'hardware_asset'),
                 ('t1', null, 'climate_change', 'amortised', 5.0, 'transport')
             ) as t(item_id, match_level, criterion, method, value, source_kind)
         """)
-    text = coverage(path)
-    assert "model" in text and "category" in text and "configuration" in text
-    assert "25.0%" in text and "75.0%" in text and "unmapped" not in text
+    lines = {line.split()[0]: line.split() for line in coverage(path).splitlines()[1:]}
+    assert lines["model"][1:3] == ["1", "25.0%"] and lines["model"][4] == "25.0%"
+    assert lines["category"][1:3] == ["1", "25.0%"] and lines["category"][4] == "75.0%"
+    assert lines["configuration"][1] == "1" and lines["configuration"][3] == "0.0"
+    assert lines["unmapped"][1:3] == ["1", "25.0%"]
+    assert lines["total"][1] == "4"
 
 
 def test_diff_between_editions() -> None:

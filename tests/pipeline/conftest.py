@@ -59,4 +59,3 @@ def pipeline_environment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[F
 def pipeline_run(pipeline_environment: FakeInstance) -> PipelineRun:
     success = run_nightly()
     return PipelineRun(pipeline_environment, WarehousePaths.from_env(), success)
-

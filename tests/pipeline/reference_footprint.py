@@ -95,7 +95,9 @@ class ReferenceFootprint:
             )
         }
         with open(REPO / "dbt_project" / "seeds" / "country_codes.csv", encoding="utf-8") as f:
-            self.country_codes = {row["country_name"]: row["country_code"] for row in csv.DictReader(f)}
+            self.country_codes = {
+                row["country_name"]: row["country_code"] for row in csv.DictReader(f)
+            }
         self.locations = {row["sys_id"]: row for row in records["cmn_location"]}
         self.companies = {row["sys_id"]: row for row in records["core_company"]}
 
@@ -113,7 +115,10 @@ class ReferenceFootprint:
 
     def _lifetime(self, match: dict) -> float | None:
         rows = self.parameters.filter(pl.col("parameter") == "lifetime_years")
-        for scope, key in (("model", match["lifetime_key"]), ("category", match["device_category"])):
+        for scope, key in (
+            ("model", match["lifetime_key"]),
+            ("category", match["device_category"]),
+        ):
             found = rows.filter((pl.col("scope") == scope) & (pl.col("key") == key)).sort(
                 ["precedence", "valid_from"], descending=[False, True]
             )
@@ -121,7 +126,9 @@ class ReferenceFootprint:
                 return found["value"][0]
         return None
 
-    def _embodied_factor(self, asset: dict, match: dict | None, stage: str, on: date) -> Factor | None:
+    def _embodied_factor(
+        self, asset: dict, match: dict | None, stage: str, on: date
+    ) -> Factor | None:
         candidates = []
         configuration = self.configurations.get(asset["sys_id"])
         if configuration:

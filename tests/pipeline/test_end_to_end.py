@@ -101,7 +101,7 @@ def test_a_second_run_republishes_the_same_mart(pipeline_run: PipelineRun) -> No
 
 def test_use_phase_stops_at_the_as_of_date(pipeline_run: PipelineRun) -> None:
     totals = defaultdict(float)
-    for (method, year, stage), value in mart_totals(pipeline_run.paths).items():
+    for (_method, year, stage), value in mart_totals(pipeline_run.paths).items():
         totals[(stage, year)] += value
     assert totals[("use", AS_OF.year)] > 0
     assert totals.get(("use", AS_OF.year + 1), 0) == 0

@@ -8,15 +8,24 @@ import duckdb
 import pytest
 
 from connectors.servicenow.fake import FakeInstance
-from pipelines.warehouse import MARTS, WarehousePaths, prepare_build, publish
+from pipelines.warehouse import (
+    MARTS,
+    WarehousePaths,
+    prepare_build,
+    publish,
+    published_factor_sets,
+)
 from tests.pipeline.conftest import AS_OF, run_nightly
 
 
-def build_with(paths: WarehousePaths, value: int) -> None:
+def build_with(paths: WarehousePaths, value: int, marts: tuple[str, ...] = MARTS) -> None:
+    """A build holding the marts, each one row ``value`` of factor set ``set-<value>``."""
     prepare_build(paths, from_published=False)
     with duckdb.connect(str(paths.build)) as connection:
-        for mart in MARTS:
-            connection.execute(f"create table {mart} as select {value} as value")
+        for mart in marts:
+            connection.execute(
+                f"create table {mart} as select {value} as value, 'set-{value}' as factor_set"
+            )
 
 
 def test_readers_keep_their_view_while_a_new_build_is_published(tmp_path: Path) -> None:
@@ -34,13 +43,26 @@ def test_readers_keep_their_view_while_a_new_build_is_published(tmp_path: Path) 
     assert parquet.fetchall() == [(2,)]
 
 
+def test_each_factor_set_keeps_its_published_edition(tmp_path: Path) -> None:
+    paths = WarehousePaths(data_dir=tmp_path, warehouse=tmp_path / "warehouse.duckdb")
+    build_with(paths, 1)
+    publish(paths)
+    build_with(paths, 2)
+    publish(paths)
+    build_with(paths, 2)
+    publish(paths)  # the same factor set again replaces its own edition only
+    assert published_factor_sets(paths) == ["set-1", "set-2"]
+    editions = duckdb.sql(
+        f"select factor_set, value from read_parquet('{paths.editions}/*.parquet') order by 1"
+    )
+    assert editions.fetchall() == [("set-1", 1), ("set-2", 2)]
+
+
 def test_a_build_without_its_marts_is_not_published(tmp_path: Path) -> None:
     paths = WarehousePaths(data_dir=tmp_path, warehouse=tmp_path / "warehouse.duckdb")
     build_with(paths, 1)
     publish(paths)
-    prepare_build(paths, from_published=False)
-    with duckdb.connect(str(paths.build)) as connection:
-        connection.execute("create table fct_footprint as select 3 as value")
+    build_with(paths, 3, marts=tuple(mart for mart in MARTS if mart != "dim_hardware_assets"))
     with pytest.raises(duckdb.CatalogException, match="dim_hardware_assets"):
         publish(paths)
     with duckdb.connect(str(paths.warehouse), read_only=True) as connection:
