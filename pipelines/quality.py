@@ -14,10 +14,10 @@ from connectors import lake
 from pipelines.ingestion import table_key
 from pipelines.resources import WarehouseResource
 
-DATE = r"^(\d{4}-\d{2}-\d{2})?$"
+DATE = r"^(?:\d{4}-\d{2}-\d{2})?$"
 DATE_TIME = r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$"
 SYS_ID = r"^[0-9a-f]{32}$"
-AMOUNT = r"^(-?\d+(\.\d+)?)?$"
+AMOUNT = r"^(?:-?\d+(?:\.\d+)?)?$"
 INSTALL_STATUSES = ["1", "2", "3", "6", "7", "8", "9", "10"]
 
 
