@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import argparse
 import os
+import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import polars as pl
@@ -191,27 +193,41 @@ def _resolved(name: str) -> pl.DataFrame:
     )
 
 
+def _printed(produce: Callable[[argparse.Namespace], str]) -> Callable[[argparse.Namespace], int]:
+    """A command handler printing what ``produce`` returns; a bad input exits 1 with its reason."""
+
+    def handler(args: argparse.Namespace) -> int:
+        try:
+            print(produce(args))
+        except (FactorValidationError, KeyError, FileNotFoundError) as error:
+            print(f"empreinte factors: {error}", file=sys.stderr)
+            return 1
+        return 0
+
+    return handler
+
+
 def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
     """Add ``factors list | show ID | validate [FILE] | coverage | diff A B``."""
     parser = subparsers.add_parser("factors", help="emission factors: list, check, compare")
     commands = parser.add_subparsers(dest="factors_command", required=True)
     listing = commands.add_parser("list", help="factor sets, editions and data sets")
-    listing.set_defaults(handler=lambda args: list_factor_sets())
+    listing.set_defaults(handler=_printed(lambda args: list_factor_sets()))
     show = commands.add_parser("show", help="one factor or parameter row")
     show.add_argument("factor_id")
     show.add_argument("--factor-set")
-    show.set_defaults(handler=lambda args: show_factor(args.factor_id, args.factor_set))
+    show.set_defaults(handler=_printed(lambda args: show_factor(args.factor_id, args.factor_set)))
     check = commands.add_parser("validate", help="validate a factor file, overrides or a set")
     check.add_argument("file", nargs="?")
     check.add_argument("--factor-set")
-    check.set_defaults(handler=lambda args: validate(args.file, args.factor_set))
+    check.set_defaults(handler=_printed(lambda args: validate(args.file, args.factor_set)))
     cover = commands.add_parser("coverage", help="assets and footprint per match level")
     cover.add_argument("--warehouse")
-    cover.set_defaults(handler=lambda args: coverage(args.warehouse))
+    cover.set_defaults(handler=_printed(lambda args: coverage(args.warehouse)))
     compare = commands.add_parser("diff", help="what changes between two factor sets")
     compare.add_argument("first")
     compare.add_argument("second")
-    compare.set_defaults(handler=lambda args: diff(args.first, args.second))
+    compare.set_defaults(handler=_printed(lambda args: diff(args.first, args.second)))
     return parser
 
 
@@ -219,15 +235,8 @@ def main(argv: list[str] | None = None) -> int:
     """Run ``factors ...`` on its own: ``python -m factors.commands list``."""
     parser = argparse.ArgumentParser(prog="empreinte")
     register(parser.add_subparsers(dest="command", required=True))
-    args = parser.parse_args(
-        ["factors", *(argv if argv is not None else __import__("sys").argv[1:])]
-    )
-    try:
-        print(args.handler(args))
-    except (FactorValidationError, KeyError, FileNotFoundError) as error:
-        print(error)
-        return 1
-    return 0
+    args = parser.parse_args(["factors", *(argv if argv is not None else sys.argv[1:])])
+    return args.handler(args)
 
 
 if __name__ == "__main__":

@@ -5,8 +5,11 @@ from pathlib import Path
 
 import dagster as dg
 
+from connectors.servicenow.client import ServiceNowClient
+from connectors.servicenow.deletes import reconcile_keys
 from connectors.servicenow.exports import export_table, land_exports
 from connectors.servicenow.extract import extract_all
+from connectors.servicenow.settings import ServiceNowSettings
 from connectors.servicenow.tables import TABLES, TableSpec, table_spec
 from pipelines.resources import ServiceNowResource, WarehouseResource
 
@@ -46,14 +49,30 @@ def servicenow_tables(
         return
     if any(name != AUDIT_TABLE for name in selected) and AUDIT_TABLE not in selected:
         specs.append(table_spec(AUDIT_TABLE))
-    reports = extract_all(servicenow.settings(), warehouse.paths.lake, specs)
+    settings = servicenow.settings()
+    reports = extract_all(settings, warehouse.paths.lake, specs)
+    reconciled = _reconcile(settings, warehouse, specs) if servicenow.reconcile_keys else {}
     deletes = reports.get("_deletes")
     for name in selected:
         report = reports.get(name)
         metadata = report.as_metadata() if report is not None else {}
         if name == AUDIT_TABLE and deletes is not None:
             metadata = deletes.as_metadata()
+        if name in reconciled:
+            metadata["reconciled_deletes"] = reconciled[name]
         yield dg.MaterializeResult(asset_key=table_key(name), metadata=metadata)
+
+
+def _reconcile(
+    settings: ServiceNowSettings, warehouse: WarehouseResource, specs: list[TableSpec]
+) -> dict[str, int]:
+    """Full key reconciliation: keys in the lake but no longer in the source get a marker."""
+    with ServiceNowClient(settings) as client:
+        return {
+            spec.name: reconcile_keys(client, spec, warehouse.paths.lake)
+            for spec in specs
+            if spec.name != AUDIT_TABLE
+        }
 
 
 def _land_exports(

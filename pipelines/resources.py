@@ -44,6 +44,10 @@ class ServiceNowResource(dg.ConfigurableResource):
     from the ``EMPREINTE_SERVICENOW_*`` variables by the connector at run time, so no secret ever
     enters Dagster's configuration, UI or event log."""
 
+    # Also list every table's keys and mark those gone from the source as deleted (for instances
+    # that do not audit deletes); the weekly schedule turns it on.
+    reconcile_keys: bool = False
+
     def settings(self) -> ServiceNowSettings:
         return ServiceNowSettings.from_env()
 

@@ -1,4 +1,4 @@
-"""The nightly load: every asset, from ServiceNow to the published warehouse."""
+"""The nightly load (every asset, ServiceNow to the published warehouse) and its schedules."""
 
 from __future__ import annotations
 
@@ -10,4 +10,15 @@ nightly_schedule = dg.ScheduleDefinition(
     job=nightly_job,
     cron_schedule="0 2 * * *",
     execution_timezone="Europe/Paris",
+)
+
+# Instances that do not audit deletes: once a week, also compare every table's keys.
+RECONCILIATION_RUN_CONFIG = {"resources": {"servicenow": {"config": {"reconcile_keys": True}}}}
+
+weekly_reconciliation_schedule = dg.ScheduleDefinition(
+    name="weekly_key_reconciliation",
+    job=nightly_job,
+    cron_schedule="0 3 * * 0",
+    execution_timezone="Europe/Paris",
+    run_config=RECONCILIATION_RUN_CONFIG,
 )

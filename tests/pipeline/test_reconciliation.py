@@ -1,0 +1,63 @@
+"""Deletes the audit cannot show are found by the weekly key reconciliation."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import pytest
+from dagster import DagsterInstance
+
+from connectors.servicenow.fake import FakeInstance
+from pipelines.schedules import RECONCILIATION_RUN_CONFIG
+from pipelines.warehouse import WarehousePaths
+from tests.pipeline.conftest import AS_OF
+
+
+def run(run_config: dict | None = None) -> bool:
+    from pipelines.definitions import defs
+
+    return (
+        defs.resolve_job_def("nightly")
+        .execute_in_process(
+            run_config=run_config, instance=DagsterInstance.ephemeral(), raise_on_error=False
+        )
+        .success
+    )
+
+
+def published_assets(paths: WarehousePaths) -> set[str]:
+    with duckdb.connect(str(paths.warehouse), read_only=True) as connection:
+        rows = connection.execute("select asset_id from dim_hardware_assets").fetchall()
+    return {row[0] for row in rows}
+
+
+def test_the_weekly_run_marks_unaudited_deletes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with FakeInstance(seed=11, scale=0.02) as fake:
+        for name, value in {
+            "EMPREINTE_DATA_DIR": str(tmp_path),
+            "EMPREINTE_SERVICENOW_URL": fake.url,
+            "EMPREINTE_SERVICENOW_AUTH": "basic",
+            "EMPREINTE_SERVICENOW_USER": fake.user,
+            "EMPREINTE_SERVICENOW_PASSWORD": fake.password,
+            "EMPREINTE_SERVICENOW_LOOKBACK_MINUTES": "0",
+            "EMPREINTE_AS_OF": AS_OF.isoformat(),
+        }.items():
+            monkeypatch.setenv(name, value)
+        paths = WarehousePaths.from_env()
+        assert run()
+        gone = fake.store.records("alm_hardware")[0]["sys_id"]
+        assert gone in published_assets(paths)
+
+        fake.store.delete("alm_hardware", gone)
+        # The integration user cannot read the audit of this delete (no ACL on sys_audit_delete).
+        fake.hide(*(row["sys_id"] for row in fake.store.records("sys_audit_delete")))
+        assert run()
+        assert gone in published_assets(paths), "invisible to the nightly incremental load"
+
+        assert run(RECONCILIATION_RUN_CONFIG)
+        remaining = published_assets(paths)
+        assert gone not in remaining
+        assert len(remaining) == len(fake.store.records("alm_hardware"))
