@@ -15,6 +15,10 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
+import duckdb
+
+from connectors.servicenow.progress import configure_json_logging
+from connectors.servicenow.settings import SettingsError
 from pipelines.warehouse import WarehousePaths, connect_read_only
 
 DEMO_USER = "empreinte"
@@ -57,7 +61,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     register(commands)
 
     arguments = parser.parse_args(argv)
-    return arguments.handler(arguments) or 0
+    try:
+        return arguments.handler(arguments)
+    except (FileNotFoundError, SettingsError, duckdb.Error) as error:
+        print(f"empreinte {arguments.command}: {error}", file=sys.stderr)
+        return 2
 
 
 def _demo(arguments: argparse.Namespace) -> int:
@@ -72,20 +80,28 @@ def _demo(arguments: argparse.Namespace) -> int:
 
 
 def _run(arguments: argparse.Namespace) -> int:
+    if not sys.stderr.isatty():
+        configure_json_logging()  # scheduled runs: one JSON object per log line
     return _run_pipeline(WarehousePaths.from_env())
 
 
 def _run_pipeline(paths: WarehousePaths) -> int:
     """Materialise every asset through Dagster, then print the summary of what was published."""
-    os.environ.setdefault("DAGSTER_HOME", str(paths.data_dir / "dagster"))
-    Path(os.environ["DAGSTER_HOME"]).mkdir(parents=True, exist_ok=True)
+    home = Path(os.environ.setdefault("DAGSTER_HOME", str(paths.data_dir / "dagster")))
+    home.mkdir(parents=True, exist_ok=True)
+    if not (home / "dagster.yaml").exists():
+        # A local instance: runs and events in SQLite under DAGSTER_HOME, no usage telemetry.
+        (home / "dagster.yaml").write_text("telemetry:\n  enabled: false\n")
     from dagster import DagsterInstance
 
     from pipelines.definitions import defs  # reads the environment set above
 
     print("Running the pipeline through Dagster...", flush=True)
     result = defs.resolve_job_def("nightly").execute_in_process(
-        instance=DagsterInstance.get(), raise_on_error=False
+        # The console shows warnings; every event stays in the instance's log (`make dev`).
+        run_config={"loggers": {"console": {"config": {"log_level": "WARNING"}}}},
+        instance=DagsterInstance.get(),
+        raise_on_error=False,
     )
     if not result.success:
         failed = [event.step_key for event in result.get_step_failure_events()]

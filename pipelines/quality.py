@@ -45,8 +45,10 @@ def hardware_asset_expectations() -> list[Any]:
 def validate(frame: pl.DataFrame, name: str, expectations: list[Any]) -> tuple[bool, dict]:
     """Run a suite on a frame; return whether it passed and a summary per expectation."""
     import great_expectations as gx
+    from great_expectations.data_context.types.base import ProgressBarsConfig
 
     context = gx.get_context(mode="ephemeral")
+    context.variables.progress_bars = ProgressBarsConfig(globally=False)
     batch = (
         context.data_sources.add_pandas(f"lake_{name}")
         .add_dataframe_asset(name)
