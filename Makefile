@@ -8,6 +8,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
+# dagster-dbt runs the `dbt` on PATH: the environment's own.
+export PATH := $(CURDIR)/$(BIN):$(PATH)
 # Lint and tests never touch the demo's data folder.
 LINT_DIR := $(CURDIR)/.lint
 

@@ -19,10 +19,13 @@ DBT_PROJECT_DIR = Path(__file__).resolve().parents[1] / "dbt_project"
 DBT_EXECUTABLE = shutil.which("dbt", path=str(Path(sys.executable).parent)) or "dbt"
 
 dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR)
-# `dagster dev` re-parses on load; elsewhere the manifest is parsed once if it is missing.
+# `dagster dev` re-parses on load (with the `dbt` on PATH, see the Makefile); elsewhere the
+# manifest is parsed once, on the first load of a fresh checkout.
 dbt_project.prepare_if_dev()
 if not dbt_project.manifest_path.exists():
-    dbt_project.preparer.prepare(dbt_project)
+    DbtCliResource(project_dir=dbt_project, dbt_executable=DBT_EXECUTABLE).cli(
+        ["parse", "--quiet"], target_path=dbt_project.target_path
+    ).wait()
 
 
 @dbt_assets(manifest=dbt_project.manifest_path, project=dbt_project)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 
 import pytest
 
@@ -22,6 +23,30 @@ class PipelineRun:
     fake: FakeInstance
     paths: WarehousePaths
     success: bool
+
+
+def instance_environment(fake: FakeInstance, data_dir: Path, **extra: str) -> dict[str, str]:
+    """The variables pointing the pipeline at a fake instance and a data folder."""
+    return {
+        "EMPREINTE_DATA_DIR": str(data_dir),
+        "EMPREINTE_SERVICENOW_URL": fake.url,
+        "EMPREINTE_SERVICENOW_AUTH": "basic",
+        "EMPREINTE_SERVICENOW_USER": fake.user,
+        "EMPREINTE_SERVICENOW_PASSWORD": fake.password,
+        "EMPREINTE_AS_OF": AS_OF.isoformat(),
+        **extra,
+    }
+
+
+def point_at(
+    patch: pytest.MonkeyPatch, fake: FakeInstance, data_dir: Path, **extra: str
+) -> WarehousePaths:
+    """Set the environment of a run against ``fake`` into ``data_dir``; return its paths."""
+    for name in ("EMPREINTE_WAREHOUSE", "EMPREINTE_FACTOR_SET", "EMPREINTE_FACTOR_OVERRIDES"):
+        patch.delenv(name, raising=False)
+    for name, value in instance_environment(fake, data_dir, **extra).items():
+        patch.setenv(name, value)
+    return WarehousePaths.from_env()
 
 
 def run_nightly() -> bool:
@@ -41,17 +66,7 @@ def pipeline_environment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[F
     """A fake instance and the environment variables pointing the pipeline at it."""
     data_dir = tmp_path_factory.mktemp("data")
     with FakeInstance(seed=SEED, scale=SCALE) as fake, pytest.MonkeyPatch.context() as patch:
-        for name, value in {
-            "EMPREINTE_DATA_DIR": str(data_dir),
-            "EMPREINTE_SERVICENOW_URL": fake.url,
-            "EMPREINTE_SERVICENOW_AUTH": "basic",
-            "EMPREINTE_SERVICENOW_USER": fake.user,
-            "EMPREINTE_SERVICENOW_PASSWORD": fake.password,
-            "EMPREINTE_AS_OF": AS_OF.isoformat(),
-        }.items():
-            patch.setenv(name, value)
-        for name in ("EMPREINTE_WAREHOUSE", "EMPREINTE_FACTOR_SET", "EMPREINTE_FACTOR_OVERRIDES"):
-            patch.delenv(name, raising=False)
+        point_at(patch, fake, data_dir)
         yield fake
 
 

@@ -34,7 +34,7 @@ import pytest
 
 from connectors.servicenow.fake import FakeInstance
 from pipelines.warehouse import WarehousePaths
-from tests.pipeline.conftest import AS_OF, SEED, run_nightly
+from tests.pipeline.conftest import SEED, point_at, run_nightly
 
 SCALE = 0.03
 # The dbt var first_reporting_year: an asset acquired earlier loses its pre-2010 shares, so
@@ -78,17 +78,7 @@ def run_pipeline(
 ) -> Run:
     """One nightly run into its own data folder, with the factor set and overrides given."""
     with pytest.MonkeyPatch.context() as patch:
-        for name, value in {
-            "EMPREINTE_DATA_DIR": str(data_dir),
-            "EMPREINTE_SERVICENOW_URL": fake.url,
-            "EMPREINTE_SERVICENOW_AUTH": "basic",
-            "EMPREINTE_SERVICENOW_USER": fake.user,
-            "EMPREINTE_SERVICENOW_PASSWORD": fake.password,
-            "EMPREINTE_AS_OF": AS_OF.isoformat(),
-        }.items():
-            patch.setenv(name, value)
-        for name in ("EMPREINTE_WAREHOUSE", "EMPREINTE_FACTOR_SET", "EMPREINTE_FACTOR_OVERRIDES"):
-            patch.delenv(name, raising=False)
+        point_at(patch, fake, data_dir)
         if factor_set:
             patch.setenv("EMPREINTE_FACTOR_SET", factor_set)
         if overrides:

@@ -15,7 +15,7 @@ from pipelines.warehouse import (
     publish,
     published_factor_sets,
 )
-from tests.pipeline.conftest import AS_OF, run_nightly
+from tests.pipeline.conftest import point_at, run_nightly
 
 
 def build_with(paths: WarehousePaths, value: int, marts: tuple[str, ...] = MARTS) -> None:
@@ -73,16 +73,7 @@ def test_a_night_with_bad_rows_keeps_the_last_good_warehouse(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     with FakeInstance(seed=3, scale=0.03) as fake:
-        for name, value in {
-            "EMPREINTE_DATA_DIR": str(tmp_path),
-            "EMPREINTE_SERVICENOW_URL": fake.url,
-            "EMPREINTE_SERVICENOW_AUTH": "basic",
-            "EMPREINTE_SERVICENOW_USER": fake.user,
-            "EMPREINTE_SERVICENOW_PASSWORD": fake.password,
-            "EMPREINTE_AS_OF": AS_OF.isoformat(),
-        }.items():
-            monkeypatch.setenv(name, value)
-        paths = WarehousePaths.from_env()
+        paths = point_at(monkeypatch, fake, tmp_path)
         assert run_nightly()
         published = paths.warehouse.read_bytes()
 

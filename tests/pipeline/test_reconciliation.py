@@ -11,7 +11,7 @@ from dagster import DagsterInstance
 from connectors.servicenow.fake import FakeInstance
 from pipelines.schedules import RECONCILIATION_RUN_CONFIG
 from pipelines.warehouse import WarehousePaths
-from tests.pipeline.conftest import AS_OF
+from tests.pipeline.conftest import point_at
 
 
 def run(run_config: dict | None = None) -> bool:
@@ -36,17 +36,7 @@ def test_the_weekly_run_marks_unaudited_deletes(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     with FakeInstance(seed=11, scale=0.02) as fake:
-        for name, value in {
-            "EMPREINTE_DATA_DIR": str(tmp_path),
-            "EMPREINTE_SERVICENOW_URL": fake.url,
-            "EMPREINTE_SERVICENOW_AUTH": "basic",
-            "EMPREINTE_SERVICENOW_USER": fake.user,
-            "EMPREINTE_SERVICENOW_PASSWORD": fake.password,
-            "EMPREINTE_SERVICENOW_LOOKBACK_MINUTES": "0",
-            "EMPREINTE_AS_OF": AS_OF.isoformat(),
-        }.items():
-            monkeypatch.setenv(name, value)
-        paths = WarehousePaths.from_env()
+        paths = point_at(monkeypatch, fake, tmp_path, EMPREINTE_SERVICENOW_LOOKBACK_MINUTES="0")
         assert run()
         gone = fake.store.records("alm_hardware")[0]["sys_id"]
         assert gone in published_assets(paths)

@@ -9,7 +9,7 @@ import pytest
 from dagster import DagsterInstance
 
 from connectors.servicenow.fake import FakeInstance
-from tests.pipeline.conftest import AS_OF
+from tests.pipeline.conftest import point_at
 
 PASSWORD = "pw-Sentinel-3f9a1c"
 CLIENT_SECRET = "cs-Sentinel-77d2e0"
@@ -40,18 +40,16 @@ def test_credentials_never_appear_in_logs_errors_or_events(
         client_secret=CLIENT_SECRET,
         faults="retry_after=0,500:0.08,429:0.05,reset:0.03,truncate:0.03",
     ) as fake:
-        for name, value in {
-            "EMPREINTE_DATA_DIR": str(tmp_path),
-            "EMPREINTE_SERVICENOW_URL": fake.url,
-            "EMPREINTE_SERVICENOW_AUTH": "oauth_password",
-            "EMPREINTE_SERVICENOW_USER": fake.user,
-            "EMPREINTE_SERVICENOW_PASSWORD": PASSWORD,
-            "EMPREINTE_SERVICENOW_CLIENT_ID": fake.client_id,
-            "EMPREINTE_SERVICENOW_CLIENT_SECRET": CLIENT_SECRET,
-            "EMPREINTE_SERVICENOW_MAX_ATTEMPTS": "2",
-            "EMPREINTE_AS_OF": AS_OF.isoformat(),
-        }.items():
-            monkeypatch.setenv(name, value)
+        point_at(
+            monkeypatch,
+            fake,
+            tmp_path,
+            EMPREINTE_SERVICENOW_AUTH="oauth_password",
+            EMPREINTE_SERVICENOW_PASSWORD=PASSWORD,
+            EMPREINTE_SERVICENOW_CLIENT_ID=fake.client_id,
+            EMPREINTE_SERVICENOW_CLIENT_SECRET=CLIENT_SECRET,
+            EMPREINTE_SERVICENOW_MAX_ATTEMPTS="2",
+        )
         instance = DagsterInstance.ephemeral()
 
         fake.faults.next("503", 50)  # more failures than attempts: the night fails
