@@ -91,3 +91,17 @@ def test_dagster_cli_lists_the_graph() -> None:
     assert "factors/emission_factors" in listed
     assert "fct_footprint" in listed
     assert "published_warehouse" in listed
+
+
+def test_the_workspace_loads_the_code_location() -> None:
+    validated = subprocess.run(
+        [str(Path(sys.executable).parent / "dagster"), "definitions", "validate"]
+        + ["-w", "workspace.yaml"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert validated.returncode == 0, validated.stderr[-2000:]
+    output = validated.stdout + validated.stderr
+    assert "Validation successful for code location pipelines.definitions" in output
