@@ -1,32 +1,34 @@
--- Every year a footprint can be reported on, 2000 to 2099, in plain SQL any engine runs.
+-- Every year a footprint can be reported on, 1950 to 2149, in plain SQL any engine runs.
 with
 
 digits as (
     select 0 as digit
     union all
-    select 1
+    select 1 as digit
     union all
-    select 2
+    select 2 as digit
     union all
-    select 3
+    select 3 as digit
     union all
-    select 4
+    select 4 as digit
     union all
-    select 5
+    select 5 as digit
     union all
-    select 6
+    select 6 as digit
     union all
-    select 7
+    select 7 as digit
     union all
-    select 8
+    select 8 as digit
     union all
-    select 9
+    select 9 as digit
 ),
 
 years as (
-    select 2000 + tens.digit * 10 + units.digit as reporting_year
-    from digits as tens
+    select 1950 + hundreds.digit * 100 + tens.digit * 10 + units.digit as reporting_year
+    from digits as hundreds
+    cross join digits as tens
     cross join digits as units
+    where hundreds.digit < 2
 ),
 
 final as (
