@@ -12,6 +12,7 @@ from connectors.servicenow.tables import TABLES
 from pipelines.definitions import defs
 
 REPO = Path(__file__).resolve().parents[2]
+DAGSTER = str(Path(sys.executable).parent / "dagster")
 
 
 def upstream_of(graph: dg.AssetGraph, key: dg.AssetKey) -> set[dg.AssetKey]:
@@ -95,8 +96,7 @@ def test_dagster_cli_lists_the_graph() -> None:
 
 def test_the_workspace_loads_the_code_location() -> None:
     validated = subprocess.run(
-        [str(Path(sys.executable).parent / "dagster"), "definitions", "validate"]
-        + ["-w", "workspace.yaml"],
+        [DAGSTER, "definitions", "validate", "-w", "workspace.yaml"],
         cwd=REPO,
         capture_output=True,
         text=True,
