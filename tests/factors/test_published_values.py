@@ -71,11 +71,15 @@ def test_france_grid_covers_every_demo_year(default_set, year: int) -> None:
 
 def test_older_ademe_study_kept_apart() -> None:
     rows = load_factor_set("ademe-2018").emission_factors.filter(pl.col("data_set") == "ademe_2018")
-    assert dict(zip(rows["key"], rows["value"], strict=True)) == {
+    totals = rows.filter(pl.col("stage") == "manufacturing")
+    assert dict(zip(totals["key"], totals["value"], strict=True)) == {
         "laptop": 156,
         "desktop": 169,
         "screen": 248,
     }
+    # The totals include distribution and end of life: this set must not add the 2024 ones.
+    others = rows.filter(pl.col("stage") != "manufacturing")
+    assert others.height == 6 and others["value"].to_list() == [0] * 6
 
 
 def test_base_impacts_transcription() -> None:

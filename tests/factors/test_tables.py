@@ -153,7 +153,8 @@ def test_coverage_reads_the_published_mart(tmp_path: Path) -> None:
 
 def test_diff_between_editions() -> None:
     text = diff("empreinte-2025", "ademe-2018")
-    assert "3 changed" in text
+    assert "9 changed" in text
+    assert "laptop distribution climate_change: 12.3 (ademe_arcep_2024) -> 0 (ademe_2018)" in text
     assert (
         "screen manufacturing climate_change: 64.6 (ademe_arcep_2024) -> 248 (ademe_2018)" in text
     )
