@@ -36,6 +36,9 @@ format: $(VENV)/.synced
 	$(BIN)/ruff check --fix .
 	cd dbt_project && ../$(BIN)/sqlfluff fix models
 
+benchmark: $(VENV)/.synced
+	$(BIN)/python -m benchmarks.pipeline
+
 dev: $(VENV)/.synced
 	$(BIN)/dagster dev -w workspace.yaml
 
