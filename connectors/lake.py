@@ -110,11 +110,6 @@ def latest_rows(
     return latest.filter(~pl.col("_is_deleted")).sort(key)
 
 
-def glob_pattern(lake_dir: Path | str, source: str, table: str) -> str:
-    """The ``read_parquet`` glob dbt uses for a table."""
-    return str(table_dir(lake_dir, source, table) / "*.parquet")
-
-
 def _fsync_dir(folder: Path) -> None:
     descriptor = os.open(folder, os.O_RDONLY)
     try:

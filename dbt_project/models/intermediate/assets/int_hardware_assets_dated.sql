@@ -1,30 +1,55 @@
 -- The dates of each asset's life: acquired, put in use, left the fleet (DESIGN.md, "Dates").
+{% set left_fleet_condition -%}
+    install_status = '7'
+    or coalesce(substatus, '') in ('disposed', 'sold', 'donated', 'vendor_credit', 'lost', 'stolen')
+{%- endset %}
+
 with
 
 assets as (
     select * from {{ ref('stg_servicenow__hardware_assets') }}
 ),
 
--- Substatuses that mean the asset has left the organisation, whatever its install status.
+versions as (
+    select * from {{ ref('stg_servicenow__hardware_asset_versions') }}
+),
+
+-- From the landed versions: when the asset was first seen out of the fleet, and whether it
+-- was ever in use (installed or in maintenance).
+history as (
+    select
+        asset_id,
+        min(
+            case when {{ left_fleet_condition }} then cast(updated_at as date) end
+        ) as first_seen_left_on,
+        max(case when install_status in ('1', '3') then 1 else 0 end) = 1 as was_ever_in_use
+    from versions
+    group by asset_id
+),
+
+-- Retired, or a substatus saying the asset has left the organisation, in its current state.
 left_fleet as (
     select
-        *,
-        install_status = '7'
-        or coalesce(substatus, '') in (
-            'disposed', 'sold', 'donated', 'vendor_credit', 'lost', 'stolen'
-        ) as has_left_fleet
+        assets.*,
+        history.first_seen_left_on,
+        history.was_ever_in_use,
+        {{ left_fleet_condition }} as has_left_fleet
     from assets
+    left join history on assets.asset_id = history.asset_id
 ),
 
 dated as (
     select
         asset_id,
         coalesce(purchased_on, installed_on, cast(created_at as date)) as acquired_on,
+        -- Without a retirement date, the first load that saw it gone dates the disposal (a
+        -- later edit of the record does not move it).
         case
-            when has_left_fleet then coalesce(retired_on, cast(updated_at as date))
+            when has_left_fleet
+                then coalesce(retired_on, first_seen_left_on, cast(updated_at as date))
         end as left_fleet_on,
         -- An asset only ever in stock has no use phase.
-        installed_on is not null or install_status in ('1', '3') as has_use_phase,
+        installed_on is not null or coalesce(was_ever_in_use, false) as has_use_phase,
         installed_on
     from left_fleet
 ),
