@@ -137,3 +137,18 @@ def test_money_ratios_are_flagged_last_resort(default_set) -> None:
     assert (
         ~default_set.emission_factors.filter(pl.col("scope") != "money")["is_last_resort"]
     ).all()
+
+
+def test_vehicle_life_cycle_figures_are_sourced_and_proxies_flagged() -> None:
+    rows = load_factor_set().emission_factors.filter(
+        pl.col("data_set") == "transport_lifecycle_studies"
+    )
+    by_key = {row["key"]: row for row in rows.iter_rows(named=True)}
+    assert by_key["car_electric"]["value"] == 0.065
+    assert (by_key["car_electric"]["value_min"], by_key["car_electric"]["value_max"]) == (
+        0.052,
+        0.065,
+    )
+    assert "ICCT" in by_key["car_electric"]["source"]
+    assert by_key["cargo_bike"]["value"] == 0.013
+    assert by_key["cargo_bike"]["notes"].startswith("PROXY")
