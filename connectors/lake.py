@@ -21,7 +21,8 @@ from pathlib import Path
 import polars as pl
 
 BATCH_COLUMNS: tuple[str, ...] = ("_batch_id", "_extracted_at", "_is_deleted")
-_TEMPORARY_PREFIX = ".tmp-"
+# Temporary files end in ".tmp", so no "*.parquet" glob (dbt's, DuckDB's, a BI tool's) reads one.
+_TEMPORARY_SUFFIX = ".tmp"
 
 
 def table_dir(lake_dir: Path | str, source: str, table: str) -> Path:
@@ -68,7 +69,7 @@ def write_batch(frame: pl.DataFrame, lake_dir: Path | str, source: str, table: s
     folder = table_dir(lake_dir, source, table)
     folder.mkdir(parents=True, exist_ok=True)
     final = folder / f"{batch_id}.parquet"
-    temporary = folder / f"{_TEMPORARY_PREFIX}{batch_id}.parquet"
+    temporary = folder / f".{batch_id}.parquet{_TEMPORARY_SUFFIX}"
     frame.write_parquet(temporary, compression="zstd", statistics=True)
     with open(temporary, "rb") as handle:
         os.fsync(handle.fileno())
@@ -80,7 +81,7 @@ def write_batch(frame: pl.DataFrame, lake_dir: Path | str, source: str, table: s
 def remove_temporary_files(lake_dir: Path | str) -> list[Path]:
     """Delete what an interrupted load left behind; return what was removed."""
     removed = []
-    for path in Path(lake_dir).rglob(f"{_TEMPORARY_PREFIX}*"):
+    for path in Path(lake_dir).rglob(f"*{_TEMPORARY_SUFFIX}"):
         path.unlink(missing_ok=True)
         removed.append(path)
     return removed

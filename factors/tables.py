@@ -274,7 +274,7 @@ def _number(text: str | None) -> float | None:
 
 
 def _write_atomically(frame: pl.DataFrame, path: Path) -> Path:
-    temporary = path.with_name(f".tmp-{path.name}")
+    temporary = path.with_name(f".{path.name}.tmp")
     frame.write_parquet(temporary)
     with open(temporary, "rb") as handle:
         os.fsync(handle.fileno())

@@ -115,13 +115,13 @@ def publish(paths: WarehousePaths) -> dict[str, int]:
     with duckdb.connect(str(paths.build)) as connection:
         for mart in MARTS:
             counts[mart] = connection.execute(f"select count(*) from {mart}").fetchall()[0][0]
-            temporary = paths.marts / f".tmp-{mart}.parquet"
+            temporary = paths.marts / f".{mart}.parquet.tmp"
             connection.execute(f"copy {mart} to '{temporary}' (format parquet, compression zstd)")
             staged[temporary] = paths.marts / f"{mart}.parquet"
         for (factor_set,) in connection.execute(
             f"select distinct factor_set from {EDITION_MART}"
         ).fetchall():
-            temporary = paths.editions / f".tmp-{edition_file_name(factor_set)}"
+            temporary = paths.editions / f".{edition_file_name(factor_set)}.tmp"
             quoted = factor_set.replace("'", "''")
             connection.execute(
                 f"copy (select *, current_localtimestamp() as published_at from {EDITION_MART}"

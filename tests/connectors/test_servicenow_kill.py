@@ -56,7 +56,7 @@ def kill_then_rerun(fake: FakeInstance, lake_dir: Path, rng: random.Random) -> b
     process.wait()
     assert process.returncode in (0, -signal.SIGKILL), process.stderr.read().decode()[-2000:]
     extract_table(fake_client(fake, page_size=50), HARDWARE, lake_dir, batch_rows=150)
-    assert not list(lake_dir.rglob(".tmp-*.parquet"))
+    assert not list(lake_dir.rglob("*.tmp"))
     return process.returncode == -signal.SIGKILL
 
 
