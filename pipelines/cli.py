@@ -22,6 +22,15 @@ from connectors.servicenow.settings import SettingsError
 from pipelines.warehouse import WarehousePaths, connect_read_only
 
 DEMO_USER = "empreinte"
+DAGSTER_YAML = """\
+telemetry:
+  enabled: false
+concurrency:
+  runs:
+    tag_concurrency_limits:
+      - key: empreinte/warehouse
+        limit: 1
+"""
 _URL_LINE = re.compile(r"at (http://127\.0\.0\.1:\d+)")
 
 
@@ -90,8 +99,9 @@ def _run_pipeline(paths: WarehousePaths) -> int:
     home = Path(os.environ.setdefault("DAGSTER_HOME", str(paths.data_dir / "dagster")))
     home.mkdir(parents=True, exist_ok=True)
     if not (home / "dagster.yaml").exists():
-        # A local instance: runs and events in SQLite under DAGSTER_HOME, no usage telemetry.
-        (home / "dagster.yaml").write_text("telemetry:\n  enabled: false\n")
+        # A local instance: runs and events in SQLite under DAGSTER_HOME, no usage telemetry,
+        # and one warehouse build at a time (the nightly job's tag).
+        (home / "dagster.yaml").write_text(DAGSTER_YAML)
     from dagster import DagsterInstance
 
     from pipelines.definitions import defs  # reads the environment set above

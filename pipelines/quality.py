@@ -15,10 +15,12 @@ from pipelines.ingestion import table_key
 from pipelines.resources import WarehouseResource
 
 DATE = r"^(?:\d{4}-\d{2}-\d{2})?$"
+# Purchases before 1950 are typing errors, and would fall outside the reporting years.
+PURCHASE_DATE = r"^(?:(?:19[5-9]\d|2\d{3})-\d{2}-\d{2})?$"
 DATE_TIME = r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$"
 SYS_ID = r"^[0-9a-f]{32}$"
 AMOUNT = r"^(?:-?\d+(?:\.\d+)?)?$"
-INSTALL_STATUSES = ["1", "2", "3", "6", "7", "8", "9", "10"]
+INSTALL_STATUSES = ["1", "2", "3", "6", "7", "8", "9", "10", "11"]
 
 
 def hardware_asset_expectations() -> list[Any]:
@@ -32,7 +34,7 @@ def hardware_asset_expectations() -> list[Any]:
         expect.ExpectColumnValuesToMatchRegex(column="sys_id", regex=SYS_ID),
         expect.ExpectColumnValuesToMatchRegex(column="sys_updated_on", regex=DATE_TIME),
         expect.ExpectColumnValuesToBeInSet(column="install_status", value_set=INSTALL_STATUSES),
-        expect.ExpectColumnValuesToMatchRegex(column="purchase_date", regex=DATE),
+        expect.ExpectColumnValuesToMatchRegex(column="purchase_date", regex=PURCHASE_DATE),
         expect.ExpectColumnValuesToMatchRegex(column="install_date", regex=DATE),
         expect.ExpectColumnValuesToMatchRegex(column="retired", regex=DATE),
         expect.ExpectColumnValuesToMatchRegex(column="cost", regex=AMOUNT),

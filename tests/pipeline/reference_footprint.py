@@ -137,18 +137,18 @@ class ReferenceFootprint:
             candidates.append((match["match_level"], match["factor_key"]))
         if match and match["device_category"]:
             candidates.append(("category", match["device_category"]))
-        for scope, key in sorted(candidates, key=lambda item: LEVEL_RANK[item[0]]):
-            rows = self.factors.get((scope, key, stage))
-            if rows:
-                return min(
-                    rows,
-                    key=lambda f: (
-                        0 if f.valid_from <= on and (f.valid_to is None or f.valid_to >= on) else 1,
-                        f.precedence,
-                        -f.valid_from.toordinal(),
-                    ),
-                )
-        return None
+        ranked = [
+            (
+                0 if f.valid_from <= on and (f.valid_to is None or f.valid_to >= on) else 1,
+                LEVEL_RANK[scope],
+                f.precedence,
+                -f.valid_from.toordinal(),
+                f,
+            )
+            for scope, key in candidates
+            for f in self.factors.get((scope, key, stage), [])
+        ]
+        return min(ranked, key=lambda item: item[:4])[4] if ranked else None
 
     def _grid(self, country: str, year: int) -> float:
         rows = self.factors[("grid", country, "use")]
@@ -215,6 +215,9 @@ class ReferenceFootprint:
                 kwh *= self._default_pue()
             start = _day(asset["install_date"]) or acquired
             end = disposed if disposed is not None and disposed < self.as_of else self.as_of
+            if asset["install_status"] not in ("1", "3"):
+                # Its one landed version says it left use when it was last updated.
+                end = min(end, _day(asset["sys_updated_on"]))
             country = self._country(asset)
             for year in range(start.year, end.year + 1):
                 low, high = max(start, date(year, 1, 1)), min(end, date(year + 1, 1, 1))

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from datetime import datetime
 from pathlib import Path
 
 import dagster as dg
 
 from connectors.servicenow.tables import TABLES
+from pipelines.cli import DAGSTER_YAML
 from pipelines.definitions import defs
+from pipelines.schedules import RECONCILIATION_RUN_CONFIG
 
 REPO = Path(__file__).resolve().parents[2]
 DAGSTER = str(Path(sys.executable).parent / "dagster")
@@ -68,10 +71,24 @@ def test_blocking_quality_check_guards_hardware_assets() -> None:
     )
 
 
-def test_the_nightly_job_is_scheduled() -> None:
+def test_the_nightly_job_is_scheduled_with_a_sunday_reconciliation() -> None:
     schedule = defs.resolve_schedule_def("nightly_schedule")
     assert schedule.cron_schedule == "0 2 * * *"
     assert schedule.job_name == "nightly"
+    requests = {}
+    for day in (datetime(2026, 11, 28, 2), datetime(2026, 11, 29, 2)):  # Saturday, Sunday
+        context = dg.build_schedule_context(scheduled_execution_time=day)
+        requests[day.strftime("%A")] = schedule.evaluate_tick(context).run_requests[0]
+    assert requests["Saturday"].run_config == {}
+    assert requests["Sunday"].run_config == RECONCILIATION_RUN_CONFIG
+
+
+def test_runs_building_the_warehouse_never_overlap(tmp_path: Path) -> None:
+    (tmp_path / "dagster.yaml").write_text(DAGSTER_YAML)
+    with dg.DagsterInstance.from_config(str(tmp_path)) as instance:
+        limits = instance.get_concurrency_config().run_queue_config.tag_concurrency_limits
+    assert {"key": "empreinte/warehouse", "limit": 1} in limits
+    assert defs.resolve_job_def("nightly").tags["empreinte/warehouse"] == "build"
 
 
 def test_dagster_cli_lists_the_graph() -> None:

@@ -33,7 +33,7 @@ def test_a_new_factor_set_restates_and_keeps_the_published_edition(
     with duckdb.connect(str(paths.warehouse), read_only=True) as connection:
         restated = connection.execute(
             """
-            select reporting_year, value, published_value, restated_by
+            select reporting_year, value, published_value, change_since_published
             from fct_footprint_restatements
             where criterion = 'climate_change' and method = 'acquisition'
                 and published_factor_set = 'empreinte-2025' and factor_set = 'ademe-2018'
@@ -50,9 +50,9 @@ def test_a_new_factor_set_restates_and_keeps_the_published_edition(
         )
         summary = footprint_summary(connection)
     assert len(restated) > 5
-    for year, value, published_value, restated_by in restated:
+    for year, value, published_value, change_since_published in restated:
         assert published_value == pytest.approx(published[year], rel=1e-12)
-        assert restated_by == pytest.approx(value - published_value)
+        assert change_since_published == pytest.approx(value - published_value)
     # ADEME 2018's screen figure is about four times the 2024 one: the years go up.
     assert sum(row[3] for row in restated) > 0
     assert "Restated" in summary and "empreinte-2025" in summary

@@ -19,7 +19,10 @@ companies as (
 ),
 
 country_codes as (
-    select * from {{ ref('country_codes') }}
+    select
+        upper(country_name) as country_key,
+        country_code
+    from {{ ref('country_codes') }}
 ),
 
 parameters as (
@@ -93,7 +96,10 @@ final as (
             location_countries.country_code,
             company_countries.country_code,
             '{{ var("default_country_code") }}'
-        ) as country_code
+        ) as country_code,
+        -- False when neither the site nor the town names a known country: the default is used.
+        coalesce(location_countries.country_code, company_countries.country_code) is not null
+            as has_known_country
     from assets
     inner join categorised on assets.asset_id = categorised.asset_id
     inner join energy_candidates
@@ -104,10 +110,10 @@ final as (
         on assets.location_id = site_pue.location_id and site_pue.candidate_rank = 1
     left join locations on assets.location_id = locations.location_id
     left join country_codes as location_countries
-        on locations.country = location_countries.country_name
+        on upper(trim(locations.country)) = location_countries.country_key
     left join companies on assets.town_id = companies.company_id
     left join country_codes as company_countries
-        on companies.country = company_countries.country_name
+        on upper(trim(companies.country)) = company_countries.country_key
 )
 
 select * from final

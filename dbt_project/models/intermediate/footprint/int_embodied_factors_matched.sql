@@ -1,6 +1,6 @@
--- The factor behind each asset's embodied impact, per stage and criterion: the most specific
--- level that has a figure (configuration > model > manufacturer and category > category),
--- then the row valid on the acquisition date, then the factor set's precedence.
+-- The factor behind each asset's embodied impact, per stage and criterion: a row valid on the
+-- acquisition date first, then the most specific level that has a figure (configuration >
+-- model > manufacturer and category > category), then the factor set's precedence.
 with
 
 assets as (
@@ -63,14 +63,14 @@ ranked as (
         row_number() over (
             partition by candidates.asset_id, factors.stage, factors.criterion
             order by
-                candidates.match_rank asc,
                 case
                     when
                         factors.valid_from <= dates.acquired_on
                         and (factors.valid_to is null or factors.valid_to >= dates.acquired_on)
                         then 0
                     else 1
-                end,
+                end asc,
+                candidates.match_rank asc,
                 factors.precedence asc,
                 factors.valid_from desc
         ) as candidate_rank

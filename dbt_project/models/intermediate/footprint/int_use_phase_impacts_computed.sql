@@ -1,12 +1,11 @@
 -- Use phase per asset and reporting year (DESIGN.md, "Use"): annual energy × the grid intensity
--- of the site's country for that year × the share of the year the asset was in use; servers and
--- storage, which live in data centres, also × the PUE. The current year counts days up to the
--- as-of date. The same figures serve both accounting methods.
+-- of the site's country for that year × the share of the year the asset was in use (its in-use
+-- periods, which stop at the as-of date); servers and storage, which live in data centres, also
+-- × the PUE. The same figures serve both accounting methods.
 with
 
-dates as (
-    select * from {{ ref('int_hardware_assets_dated') }}
-    where has_use_phase
+in_use as (
+    select * from {{ ref('int_hardware_assets_in_use_periods') }}
 ),
 
 energy as (
@@ -27,38 +26,30 @@ methods as (
     select 'acquisition' as method
 ),
 
-in_use as (
-    select
-        dates.asset_id,
-        dates.use_started_on,
-        case
-            when dates.disposed_on < {{ as_of_date() }} then dates.disposed_on
-            else {{ as_of_date() }}
-        end as use_ended_on
-    from dates
-),
-
 periods as (
     select
         in_use.asset_id,
         years.reporting_year,
-        greatest(in_use.use_started_on, years.year_starts_on) as period_starts_on,
-        least(in_use.use_ended_on, years.next_year_starts_on) as period_ends_on,
+        greatest(in_use.period_starts_on, years.year_starts_on) as period_starts_on,
+        least(in_use.period_ends_on, years.next_year_starts_on) as period_ends_on,
         {{ days_between('years.year_starts_on', 'years.next_year_starts_on') }} as year_days
     from in_use
     inner join years
         on
-            in_use.use_ended_on > years.year_starts_on
-            and in_use.use_started_on < years.next_year_starts_on
+            in_use.period_ends_on > years.year_starts_on
+            and in_use.period_starts_on < years.next_year_starts_on
 ),
 
 years_in_use as (
     select
         asset_id,
         reporting_year,
-        cast({{ days_between('period_starts_on', 'period_ends_on') }} as {{ type_double() }})
-        / year_days as year_share
+        sum(
+            cast({{ days_between('period_starts_on', 'period_ends_on') }} as {{ type_double() }})
+            / year_days
+        ) as year_share
     from periods
+    group by asset_id, reporting_year
 ),
 
 final as (

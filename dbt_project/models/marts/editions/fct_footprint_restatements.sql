@@ -45,7 +45,7 @@ final as (
         published_totals.factor_set as published_factor_set,
         published_totals.published_at,
         published_totals.value as published_value,
-        current_totals.value - published_totals.value as restated_by
+        current_totals.value - published_totals.value as change_since_published
     from current_totals
     inner join published_totals
         on

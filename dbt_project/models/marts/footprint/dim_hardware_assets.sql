@@ -55,6 +55,7 @@ final as (
         assets.location_id,
         locations.location_name,
         energised.country_code,
+        energised.has_known_country,
         assets.cost_center_id,
         cost_centers.cost_center_name,
         assets.department_id,
