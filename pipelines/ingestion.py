@@ -6,14 +6,12 @@ from pathlib import Path
 import dagster as dg
 
 from connectors.servicenow.client import ServiceNowClient
-from connectors.servicenow.deletes import reconcile_keys
+from connectors.servicenow.deletes import AUDIT_TABLE, reconcile_keys
 from connectors.servicenow.exports import export_table, land_exports
 from connectors.servicenow.extract import extract_all
 from connectors.servicenow.settings import ServiceNowSettings
 from connectors.servicenow.tables import TABLES, TableSpec, table_spec
 from pipelines.resources import ServiceNowResource, WarehouseResource
-
-AUDIT_TABLE = "sys_audit_delete"
 
 
 def table_key(table: str) -> dg.AssetKey:
