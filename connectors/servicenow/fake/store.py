@@ -9,7 +9,7 @@ import time
 from functools import cache
 
 from connectors.servicenow.fake.generator import EXTRA_FIELDS
-from connectors.servicenow.tables import TABLES_BY_NAME
+from connectors.servicenow.tables import TABLES_BY_NAME, tables_holding
 
 Record = dict[str, str]
 
@@ -23,8 +23,15 @@ EXTRA_REFERENCES: dict[str, dict[str, str]] = {
 
 @cache
 def references(table: str) -> dict[str, str]:
-    """Reference fields of ``table`` and the table each points to (do not mutate)."""
-    return {**TABLES_BY_NAME[table].references, **EXTRA_REFERENCES.get(table, {})}
+    """Reference fields of ``table`` and the served table each points to (do not mutate): a
+    reference to a parent table (``cmdb_ci``) resolves in the first served table extending it;
+    one to a table the fake does not serve is left a plain field."""
+    served = {}
+    for name, target in TABLES_BY_NAME[table].references.items():
+        holders = (target,) if target in TABLES_BY_NAME else tables_holding(target)
+        if holders:
+            served[name] = holders[0]
+    return {**served, **EXTRA_REFERENCES.get(table, {})}
 
 
 class Store:

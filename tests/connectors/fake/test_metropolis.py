@@ -12,7 +12,7 @@ from connectors.servicenow.fake import catalog
 from connectors.servicenow.fake.generator import EXTRA_FIELDS
 from connectors.servicenow.fake.metropolis import generate
 from connectors.servicenow.fake.store import references
-from connectors.servicenow.tables import TABLES, TABLES_BY_NAME
+from connectors.servicenow.tables import TABLES, TABLES_BY_NAME, tables_holding
 
 SCALE = 0.05
 TIMESTAMP = re.compile(r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$")
@@ -63,8 +63,10 @@ def test_every_reference_resolves(data: dict[str, list[dict[str, str]]]) -> None
     ids = {name: {r["sys_id"] for r in rows} for name, rows in data.items()}
     for spec in TABLES:
         for name, target in references(spec.name).items():
-            # alm_hardware.ci points at a computer or a server (cmdb_ci in the real schema).
-            allowed = ids[target] | (ids["cmdb_ci_server"] if name == "ci" else set())
+            # A reference to a parent table (alm_hardware.ci -> cmdb_ci) may point at any
+            # extracted table that extends it.
+            holders = tables_holding(spec.references.get(name, target)) or (target,)
+            allowed = set().union(*(ids[holder] for holder in holders))
             if name == "source_id":
                 allowed = ids["alm_hardware"] | ids["ast_contract"]
             for record in data[spec.name]:
