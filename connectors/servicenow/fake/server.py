@@ -1,7 +1,7 @@
 """A fake ServiceNow instance over real HTTP on loopback: Table API, stats, OAuth, faults.
 
 ``FakeInstance`` serves the seeded metropolis of ``metropolis.generate`` with the behaviour
-described in /work/shared/reference/servicenow.md: encoded queries, field lists, display
+described in ../shared/reference/servicenow.md: encoded queries, field lists, display
 values, pagination headers, error envelopes, basic and OAuth auth, rate limits, ACL-short pages
 and injected faults. ``serve`` runs one from the command line until interrupted.
 """
