@@ -17,6 +17,7 @@ from pathlib import Path
 import polars as pl
 import yaml
 
+from factors.matching import ALIAS_FILES
 from factors.schema import (
     EMISSION_FACTOR_TABLE_COLUMNS,
     FACTOR_FILE_COLUMNS,
@@ -34,7 +35,6 @@ DATA_DIR = Path(__file__).parent / "data"
 FACTOR_SETS_FILE = DATA_DIR / "factor_sets.yaml"
 FACTOR_SET_ENV = "EMPREINTE_FACTOR_SET"
 OVERRIDES_ENV = "EMPREINTE_FACTOR_OVERRIDES"
-ALIAS_FILES = ("categories.csv", "manufacturers.csv")
 
 
 @dataclass(frozen=True)
@@ -202,16 +202,18 @@ def to_frame(
         if records
         else pl.DataFrame()
     )
+    # No range given: the row's value on both sides; a 'not_covered' row has none of the three.
     typed = raw.with_columns(
-        pl.col("value").cast(pl.Float64),
-        pl.coalesce(_number("value_min"), pl.col("value").cast(pl.Float64)).alias("value_min"),
-        pl.coalesce(_number("value_max"), pl.col("value").cast(pl.Float64)).alias("value_max"),
+        _number("value"),
+        pl.coalesce(_number("value_min"), _number("value")).alias("value_min"),
+        pl.coalesce(_number("value_max"), _number("value")).alias("value_max"),
         pl.col("source_year").cast(pl.Int32),
         pl.col("valid_from").str.to_date("%Y-%m-%d"),
         _blank("valid_to").str.to_date("%Y-%m-%d"),
         _blank("source_url"),
         _blank("region"),
         _blank("notes"),
+        _blank("flag"),
         pl.lit(factor_set.edition).alias("edition"),
         pl.lit(factor_set.name).alias("factor_set"),
     )
@@ -225,7 +227,13 @@ def to_frame(
 
 
 def _number(column: str) -> pl.Expr:
-    return pl.when(pl.col(column) == "").then(None).otherwise(pl.col(column)).cast(pl.Float64)
+    return (
+        pl.when(pl.col(column) == "")
+        .then(None)
+        .otherwise(pl.col(column))
+        .cast(pl.Float64)
+        .alias(column)
+    )
 
 
 def _blank(column: str) -> pl.Expr:

@@ -105,7 +105,7 @@ def model_matches(
             aliases,
             companies.get(model.get("manufacturer") or ""),
             model.get("name") or model.get("display_name"),
-            categories.get(model.get("cmdb_model_category") or ""),
+            model_category_name(aliases, categories, model.get("cmdb_model_category")),
             keys["model"],
             keys["manufacturer_category"],
             keys["category"],
@@ -119,10 +119,22 @@ def model_matches(
                 "factor_key": match.factor_key,
                 "match_level": match.match_level,
                 "lifetime_key": match.lifetime_key,
+                "category_source": match.category_source,
             }
         )
     schema = {column: pl.String for column in MODEL_MATCH_COLUMNS}
     return pl.DataFrame(rows, schema=schema)
+
+
+def model_category_name(
+    aliases: Aliases, categories: dict[str, str], value: str | None
+) -> str | None:
+    """The name of a model's category: ``cmdb_model_category`` is a list of sys_ids (a glide
+    list); the first one whose name is a known category alias wins, else the first named."""
+    names = [categories.get(sys_id.strip()) for sys_id in (value or "").split(",")]
+    names = [name for name in names if name]
+    known = [name for name in names if aliases.category(name) is not None]
+    return (known or names or [None])[0]
 
 
 def check_coverage(matches: pl.DataFrame, assets: pl.DataFrame) -> None:
@@ -201,6 +213,8 @@ def configuration_matches(
                     f"from the CMDB configuration (archetype {configuration.archetype})",
                     "source_url": "https://github.com/Boavizta/boaviztapi",
                     "source_year": 2025,
+                    "quality": "primary",
+                    "flag": None,
                     "notes": "Embedded phase (manufacturing); components "
                     "not in the CMDB come from the archetype, which gives the min-max range.",
                 }

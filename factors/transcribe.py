@@ -12,7 +12,12 @@ import csv
 from pathlib import Path
 
 from factors.boavizta import ENGINE_VERSION, BoaviztaEngine, ServerConfiguration
-from factors.schema import FACTOR_FILE_COLUMNS, PARAMETER_FILE_COLUMNS, factor_unit
+from factors.schema import (
+    FACTOR_FILE_COLUMNS,
+    NEGATIVE_IN_SOURCE,
+    PARAMETER_FILE_COLUMNS,
+    factor_unit,
+)
 
 DATA_DIR = Path(__file__).parent / "data"
 BOAVIZTA_URL = "https://github.com/Boavizta/boaviztapi"
@@ -74,6 +79,27 @@ MIX_CRITERIA: dict[str, str] = {
     "pe": "primary_energy",
 }
 # electrical_mix.csv rows (name, source prefix) -> (data set, source year, valid from).
+# Per data set, the quality of a country's grid figure: Scarlat et al. (2019) and Ember compute
+# each country's yearly mix from its measured generation; Base IMPACTS' 2011 mixes and the
+# ADPf-derived primary energy are database figures. Regional aggregates are averages.
+MIX_QUALITIES: dict[str, str] = {
+    "electricity_base_impacts_2011": "secondary",
+    "electricity_boavizta_2019": "primary",
+    "electricity_ember_2020": "primary",
+    "electricity_boavizta_pe_2016": "secondary",
+}
+REGIONS = ("WORLD", "EUROPE")
+# Upstream anomalies the factor audit found in electrical_mix.csv (factor-audit.md, C4), copied
+# verbatim and flagged: (criterion, country) -> why.
+_ACIDIFICATION = "acidification about 50 to 1,850 times the country median (0.0045)"
+UPSTREAM_OUTLIERS: dict[tuple[str, str], str] = {
+    ("acidification", "CZ"): _ACIDIFICATION,
+    ("acidification", "WORLD"): _ACIDIFICATION,
+    ("acidification", "EUROPE"): _ACIDIFICATION,
+    ("primary_energy", "NA"): "ADPf / (1 - share of renewables) blows up near 100 % renewables",
+}
+# Criteria whose every country figure is 0 in the file: a placeholder, not a measured zero.
+ALL_ZERO_CRITERIA = ("climate_change_biogenic", "climate_change_land_use", "land_use")
 MIX_SOURCES: dict[str, tuple[str, int]] = {
     "ADEME Base IMPACTS": ("electricity_base_impacts_2011", 2011),
     "https://www.sciencedirect.com": ("electricity_boavizta_2019", 2019),
@@ -167,6 +193,7 @@ def negaoctet_rows(mapping: dict[tuple[str, str], tuple[str, ...]], proxy: bool)
                             "ADEME Base IMPACTS / NegaOctet",
                             source_year=2022,
                             notes=notes,
+                            quality="proxy" if proxy else "secondary",
                         )
                     )
     return rows
@@ -194,6 +221,13 @@ def electricity_rows() -> dict[str, list[dict]]:
             notes = f"Country {code} of electrical_mix.csv ({record[0]}, reference year {year})."
             if key == "FR" and criterion == "climate_change":
                 notes += _FRANCE_NOTES[data_set]
+            flag = ""
+            if (criterion, key) in UPSTREAM_OUTLIERS:
+                flag = "upstream_outlier"
+                notes += f" UPSTREAM OUTLIER: {UPSTREAM_OUTLIERS[criterion, key]}."
+            elif criterion in ALL_ZERO_CRITERIA:
+                flag = "upstream_outlier"
+                notes += " UPSTREAM OUTLIER: the file gives 0 for every country (a placeholder)."
             result.setdefault(data_set, []).append(
                 _factor(
                     data_set,
@@ -208,6 +242,8 @@ def electricity_rows() -> dict[str, list[dict]]:
                     region=key,
                     notes=notes,
                     source_url=source if source.startswith("http") else BOAVIZTA_URL,
+                    quality="secondary" if key in REGIONS else MIX_QUALITIES[data_set],
+                    flag=flag,
                 )
             )
     return result
@@ -254,6 +290,7 @@ def server_archetype_rows() -> list[dict]:
                     "computed in process by boaviztapi's server model",
                     source_year=2025,
                     notes=notes,
+                    quality="proxy" if category == "storage_array" else "secondary",
                 )
             )
     return rows
@@ -289,6 +326,7 @@ def archetype_parameter_rows() -> list[dict]:
                 source,
                 prefix + f"avg_power {power['default']} W (min {power.get('min')}, max "
                 f"{power.get('max')}) x use_time_ratio {ratio} x 8,760 h / 1,000.",
+                "proxy" if proxy else "secondary",
             )
         )
         rows.append(
@@ -300,6 +338,7 @@ def archetype_parameter_rows() -> list[dict]:
                 None,
                 source,
                 prefix + f"hours_life_time {hours:g} h / 8,760 h.",
+                "proxy" if proxy else "secondary",
             )
         )
     engine_rows = _server_energy_rows(get_server_archetype)
@@ -338,6 +377,7 @@ def _server_energy_rows(get_server_archetype) -> list[dict]:
                 prefix
                 + "Final energy ('fe', kWh) of the use phase over 8,760 h at the archetype's "
                 "default workload (50 %, range 0-100 %).",
+                "proxy" if category == "storage_array" else "secondary",
             )
         )
     return rows
@@ -359,8 +399,12 @@ def _factor(
     region: str = "",
     notes: str = "",
     source_url: str = BOAVIZTA_URL,
+    quality: str = "secondary",
+    flag: str = "",
 ) -> dict:
     suffix = f"/{valid_from[:4]}" if scope == "grid" else ""
+    if not flag and value is not None and value < 0:
+        flag = NEGATIVE_IN_SOURCE
     return {
         "factor_id": f"{data_set}/{scope}/{key}/{stage}/{criterion}{suffix}",
         "data_set": data_set,
@@ -379,6 +423,8 @@ def _factor(
         "valid_to": "",
         "region": region,
         "is_last_resort": "false",
+        "quality": quality,
+        "flag": flag,
         "notes": notes,
     }
 
@@ -391,6 +437,7 @@ def _parameter(
     value_max: float | None,
     source: str,
     notes: str,
+    quality: str,
 ) -> dict:
     data_set = "boavizta_archetypes_2.5.0"
     units = {"annual_energy_kwh": "kWh/year", "lifetime_years": "year"}
@@ -410,6 +457,8 @@ def _parameter(
         "valid_from": "2000-01-01",
         "valid_to": "",
         "region": "",
+        "quality": quality,
+        "flag": "",
         "notes": notes,
     }
 
@@ -687,6 +736,7 @@ def footprint_rows() -> tuple[list[dict], list[dict]]:
                 source_url=url,
                 notes=f"{manufacturer} {name} ({category}): total {total:g} kgCO2e x manufacturing "
                 f"share {share:.1%} as stated by the sheet.",
+                quality="primary",
             )
         )
         parameters.append(
@@ -699,6 +749,7 @@ def footprint_rows() -> tuple[list[dict], list[dict]]:
                 year,
                 url,
                 f"{manufacturer} {name}: yearly energy (TEC) stated by the sheet.",
+                "primary",
             )
         )
     for (manufacturer, category), members in sorted(groups.items()):
@@ -755,6 +806,7 @@ def footprint_rows() -> tuple[list[dict], list[dict]]:
                     2018,
                     FOOTPRINT_URL,
                     f"Median yearly energy (TEC) of the {len(members)} thin-client rows ({names}).",
+                    "secondary",
                 )
             )
     return factors, parameters
@@ -769,6 +821,7 @@ def _footprint_parameter(
     year: int,
     url: str,
     notes: str,
+    quality: str,
 ) -> dict:
     data_set = "boavizta_footprint_data"
     return {
@@ -787,6 +840,8 @@ def _footprint_parameter(
         "valid_from": "2000-01-01",
         "valid_to": "",
         "region": "",
+        "quality": quality,
+        "flag": "",
         "notes": notes,
     }
 

@@ -10,6 +10,7 @@ validity for one (data set, scope, key, stage, criterion) or (data set, scope, k
 from __future__ import annotations
 
 import csv
+import math
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
@@ -20,9 +21,14 @@ from pathlib import Path
 from factors.schema import (
     CRITERION_UNITS,
     DEVICE_CATEGORIES,
+    FACTOR_MATCH_LEVELS,
     FACTOR_SCOPES,
+    FLAGS,
+    NEGATIVE_IN_SOURCE,
+    NOT_COVERED,
     PARAMETER_SCOPES,
     PARAMETER_UNITS,
+    QUALITIES,
     STAGES,
     factor_unit,
 )
@@ -83,6 +89,7 @@ def validate_factor_rows(rows: list[SourceRow]) -> list[str]:
         errors += _key(row, scope)
         if values.get("is_last_resort", "").strip().lower() not in ("", "true", "false"):
             errors.append(f"{row.where('is_last_resort')}: expected true or false")
+        errors += _sign(row)
     errors += _unique(rows, "factor_id")
     errors += _no_overlap(rows, ("data_set", "scope", "key", "stage", "criterion"))
     return errors
@@ -106,9 +113,15 @@ def validate_parameter_rows(rows: list[SourceRow]) -> list[str]:
             )
         if scope == "category" and values.get("key") not in DEVICE_CATEGORIES:
             errors.append(f"{row.where('key')}: unknown device category {values.get('key')!r}")
+        if scope == "match_level":
+            errors += _match_level_key(row)
         number = _float(values.get("value"))
         if number is not None and number <= 0:
             errors.append(f"{row.where('value')}: a {parameter} must be positive")
+        if parameter == "relative_uncertainty" and number is not None and number >= 1:
+            errors.append(f"{row.where('value')}: a relative half-width must be below 1")
+        if values.get("flag"):
+            errors.append(f"{row.where('flag')}: parameters carry no flag")
     errors += _unique(rows, "parameter_id")
     errors += _no_overlap(rows, ("data_set", "scope", "key", "parameter"))
     return errors
@@ -116,9 +129,26 @@ def validate_parameter_rows(rows: list[SourceRow]) -> list[str]:
 
 def _common(row: SourceRow, id_field: str) -> list[str]:
     values, errors = row.values, []
-    for field in (id_field, "data_set", "scope", "key", "value", "unit", "source", "source_year"):
+    flag = values.get("flag", "")
+    required = (id_field, "data_set", "scope", "key", "unit", "source", "source_year", "quality")
+    for field in required:
         if not (values.get(field) or "").strip():
             errors.append(f"{row.where(field)}: missing")
+    if flag == NOT_COVERED:
+        errors += [
+            f"{row.where(field)}: must be empty on a '{NOT_COVERED}' row"
+            for field in ("value", "value_min", "value_max")
+            if values.get(field)
+        ]
+    elif not values.get("value"):
+        errors.append(f"{row.where('value')}: missing (only a '{NOT_COVERED}' row has no value)")
+    if values.get("quality") and values["quality"] not in QUALITIES:
+        errors.append(
+            f"{row.where('quality')}: unknown quality {values['quality']!r} "
+            f"(one of {', '.join(QUALITIES)})"
+        )
+    if flag and flag not in FLAGS:
+        errors.append(f"{row.where('flag')}: unknown flag {flag!r} (one of {', '.join(FLAGS)})")
     if values.get("data_set") and values["data_set"] != row.path.stem and not _is_override(row):
         errors.append(
             f"{row.where('data_set')}: {values['data_set']!r} differs from the file name "
@@ -171,6 +201,29 @@ def _key(row: SourceRow, scope: str) -> list[str]:
     return []
 
 
+def _sign(row: SourceRow) -> list[str]:
+    """A negative figure only where the source publishes one, and flagged so."""
+    values = row.values
+    numbers = [_float(values.get(field)) for field in ("value", "value_min", "value_max")]
+    negative = any(number is not None and number < 0 for number in numbers)
+    flagged = values.get("flag") == NEGATIVE_IN_SOURCE
+    if negative and not flagged:
+        return [f"{row.where('value')}: negative value without flag '{NEGATIVE_IN_SOURCE}'"]
+    if flagged and not negative:
+        return [f"{row.where('flag')}: '{NEGATIVE_IN_SOURCE}' on a value that is not negative"]
+    return []
+
+
+def _match_level_key(row: SourceRow) -> list[str]:
+    level, _, quality = row.values.get("key", "").partition("|")
+    if level in FACTOR_MATCH_LEVELS and quality in QUALITIES:
+        return []
+    return [
+        f"{row.where('key')}: expected '<match level>|<quality>' (e.g. 'category|secondary'), "
+        f"got {row.values.get('key')!r}"
+    ]
+
+
 def _unique(rows: list[SourceRow], field: str) -> list[str]:
     seen: dict[str, SourceRow] = {}
     errors = []
@@ -219,9 +272,10 @@ def _float(text: str | None) -> float | None:
     if text is None or not str(text).strip():
         return None
     try:
-        return float(text)
+        number = float(text)
     except ValueError:
         return None
+    return number if math.isfinite(number) else None
 
 
 def _date(text: str | None) -> date | None:

@@ -131,6 +131,20 @@ def test_every_category_has_a_lifetime_an_energy_and_a_climate_factor(default_se
     assert default_set.parameters.filter(pl.col("parameter") == "pue")["value"].to_list() == [1.75]
 
 
+def test_relative_uncertainty_for_every_match_level_and_quality(default_set) -> None:
+    rows = default_set.parameters.filter(pl.col("parameter") == "relative_uncertainty")
+    half_widths = dict(zip(rows["key"], rows["value"], strict=True))
+    assert set(half_widths) == {
+        f"{level}|{quality}"
+        for level in ("configuration", "model", "manufacturer_category", "category")
+        for quality in ("primary", "secondary", "proxy")
+    }
+    # A manufacturer's own sheet (about 20 % stated error) is tighter than a category proxy.
+    assert half_widths["model|primary"] == 0.2 and half_widths["category|proxy"] == 0.8
+    assert set(rows["scope"]) == {"match_level"} and set(rows["unit"]) == {"ratio"}
+    assert all("min = " in note for note in rows["notes"])
+
+
 def test_money_ratios_are_flagged_last_resort(default_set) -> None:
     money = default_set.emission_factors.filter(pl.col("scope") == "money")
     assert money.height and money["is_last_resort"].all()

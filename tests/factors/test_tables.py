@@ -38,6 +38,15 @@ def test_four_files_with_exact_columns(written) -> None:
     assert factors.schema["valid_from"] == pl.Date and factors.schema["source_year"] == pl.Int32
     assert factors.schema["is_last_resort"] == pl.Boolean
     assert factors.schema["precedence"] == pl.Int32
+    for table in ("emission_factors", "parameters"):
+        frame = written[table]
+        assert set(frame["quality"]) <= {"primary", "secondary", "proxy"}, table
+        assert set(frame["flag"].drop_nulls()) <= {
+            "upstream_outlier",
+            "negative_in_source",
+            "not_covered",
+        }
+    assert set(written["model_matches"]["category_source"]) == {"model_category"}
 
 
 def test_no_unmapped_model_for_the_fake_names(written) -> None:
@@ -95,6 +104,8 @@ def test_override_changes_exactly_the_targeted_model(lake: Path, tmp_path: Path)
                 "valid_to": "",
                 "region": "",
                 "is_last_resort": "false",
+                "quality": "primary",
+                "flag": "",
                 "notes": "Supplier sheet",
             }
         )
@@ -119,7 +130,7 @@ def test_unknown_country_in_override_is_rejected(lake: Path, tmp_path: Path) -> 
     (overrides / "grid.csv").write_text(
         ",".join(FACTOR_FILE_COLUMNS) + "\n"
         "org/grid,organisation,grid,XX,use,climate_change,0.05,,,kgCO2e/kWh,Local supplier,,2024,"
-        "2024-01-01,,,false,\n",
+        "2024-01-01,,,false,primary,,\n",
         encoding="utf-8",
     )
     with pytest.raises(FactorValidationError, match=r"grid.csv:2: key: unknown country code 'XX'"):
