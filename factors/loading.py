@@ -17,6 +17,8 @@ from pathlib import Path
 import polars as pl
 import yaml
 
+from factors.grid import DEFAULT as DEFAULT_SERIES
+from factors.grid import one_series_per_country
 from factors.matching import ALIAS_FILES
 from factors.schema import (
     EMISSION_FACTOR_TABLE_COLUMNS,
@@ -46,6 +48,16 @@ class FactorSet:
     description: str
     emission_factors: tuple[str, ...]
     parameters: tuple[str, ...]
+    # Per country (ISO alpha-2) and "default": the grid data sets in order (factors/grid.py).
+    grid_series: dict[str, tuple[str, ...]]
+
+    @property
+    def factor_data_sets(self) -> tuple[str, ...]:
+        """Every factor data set the set reads, in precedence order (grid-only ones last)."""
+        listed = list(self.emission_factors)
+        for data_sets in self.grid_series.values():
+            listed += [data_set for data_set in data_sets if data_set not in listed]
+        return tuple(listed)
 
 
 @dataclass(frozen=True)
@@ -63,12 +75,16 @@ def factor_sets(path: Path = FACTOR_SETS_FILE) -> dict[str, FactorSet]:
     document = yaml.safe_load(path.read_text(encoding="utf-8"))
     sets = {}
     for entry in document["factor_sets"]:
+        emission_factors = tuple(entry["emission_factors"])
+        # Without a per-country choice, the set's own order picks each country's one series.
+        series = entry.get("grid_series") or {DEFAULT_SERIES: list(emission_factors)}
         sets[entry["name"]] = FactorSet(
             name=entry["name"],
             edition=str(entry["edition"]),
             description=" ".join(str(entry.get("description", "")).split()),
-            emission_factors=tuple(entry["emission_factors"]),
+            emission_factors=emission_factors,
             parameters=tuple(entry["parameters"]),
+            grid_series={str(key): tuple(value) for key, value in series.items()},
         )
     return sets
 
@@ -170,7 +186,7 @@ def load_factor_set(
     extra_factors, extra_parameters = override_rows(folder)
     factor_groups = [(0, extra_factors)] + [
         (rank, data_set_rows("emission_factors", data_set))
-        for rank, data_set in enumerate(factor_set.emission_factors, start=1)
+        for rank, data_set in enumerate(factor_set.factor_data_sets, start=1)
     ]
     parameter_groups = [(0, extra_parameters)] + [
         (rank, data_set_rows("parameters", data_set))
@@ -178,14 +194,28 @@ def load_factor_set(
     ]
     errors = validate_factor_rows([row for _, rows in factor_groups for row in rows])
     errors += validate_parameter_rows([row for _, rows in parameter_groups for row in rows])
+    errors += _grid_only_rows(factor_set, factor_groups)
     if errors:
         raise FactorValidationError(errors)
+    factors = to_frame(factor_groups, factor_set, EMISSION_FACTOR_TABLE_COLUMNS)
     return LoadedFactors(
         factor_set,
-        to_frame(factor_groups, factor_set, EMISSION_FACTOR_TABLE_COLUMNS),
+        one_series_per_country(factors, factor_set.grid_series),
         to_frame(parameter_groups, factor_set, PARAMETER_TABLE_COLUMNS),
         folder,
     )
+
+
+def _grid_only_rows(factor_set: FactorSet, groups: list[tuple[int, list[SourceRow]]]) -> list[str]:
+    """A data set named only under grid_series holds grid rows only."""
+    grid_only = set(factor_set.factor_data_sets) - set(factor_set.emission_factors)
+    return [
+        f"{row.where('scope')}: data set {row.values.get('data_set')!r} is listed under "
+        f"grid_series of {factor_set.name!r} but holds a {row.values.get('scope')!r} row"
+        for _, rows in groups[1:]
+        for row in rows
+        if row.values.get("data_set") in grid_only and row.values.get("scope") != "grid"
+    ]
 
 
 def to_frame(

@@ -191,7 +191,7 @@ def configuration_matches(
             }
         )
     factor_rows = []
-    precedence = len(loaded.factor_set.emission_factors) + 1
+    precedence = len(loaded.factor_set.factor_data_sets) + 1
     for key, configuration in configurations.items():
         for criterion, impact in engine.server(configuration).items():
             digest = hashlib.sha1(key.encode()).hexdigest()[:12]

@@ -293,6 +293,28 @@ def server_archetype_rows() -> list[dict]:
                     quality="proxy" if category == "storage_array" else "secondary",
                 )
             )
+        # boaviztapi's embedded phase is manufacturing only: it warns "End of life is not
+        # included in the calculation" and has no transport stage (factor audit C5b).
+        rows += [
+            _factor(
+                "boavizta_archetypes_2.5.0",
+                "category",
+                category,
+                stage,
+                criterion,
+                None,
+                source=f"{PACKAGE}, data/archetypes/server.csv ({archetype}), "
+                "computed in process by boaviztapi's server model",
+                source_year=2025,
+                notes=f"NOT COVERED: boaviztapi's embedded impact of a {category} has no "
+                f'{stage.replace("_", " ")} stage ("End of life is not included in the '
+                'calculation"; no transport), and no other data set gives it.',
+                quality="proxy" if category == "storage_array" else "secondary",
+                flag="not_covered",
+            )
+            for stage in ("distribution", "end_of_life")
+            for criterion in impacts
+        ]
     return rows
 
 
@@ -389,7 +411,7 @@ def _factor(
     key: str,
     stage: str,
     criterion: str,
-    value: float,
+    value: float | None,
     value_min: float | None = None,
     value_max: float | None = None,
     *,
@@ -537,7 +559,7 @@ FOOTPRINT_MODELS: tuple[tuple[str, str, str, float, float, float, int, str], ...
     ("Dell", "P2719H Monitor", "screen", 577, 0.661, 37.7, 2018, _DELL + "p2719h-monitor.pdf"),
     ("Dell", "U2419H Monitor", "screen", 545, 0.703, 33.9, 2018, _DELL + "u2419h-monitor.pdf"),
     ("Dell", "Wyse 3030 Thin Client", "thin_client", 70, 0.59, 19.2, 2018, _DELL + "wyse-3030.pdf"),
-    ("Dell", "Wyse 3040 Thin Client", "thin_client", 63, 0.59, 18.7, 2018, _DELL + "wyse-3040.pdf"),
+    ("Dell", "Wyse 3040 Thin Client", "thin_client", 97, 0.639, 30.7, 2022, FOOTPRINT_URL),
     ("Dell", "Wyse 5010 Thin Client", "thin_client", 86, 0.48, 31.7, 2018, _DELL + "wyse-5010.pdf"),
     ("Dell", "Wyse 5020 Thin Client", "thin_client", 89, 0.45, 35.7, 2018, _DELL + "wyse-5020.pdf"),
     (
@@ -565,11 +587,11 @@ FOOTPRINT_MODELS: tuple[tuple[str, str, str, float, float, float, int, str], ...
         "Dell",
         "Wyse 5070 Thin Client",
         "thin_client",
-        115,
-        0.57,
-        34.7,
-        2018,
-        _DELL + "wyse-5070.pdf",
+        150,
+        0.683,
+        41.84,
+        2022,
+        FOOTPRINT_URL,
     ),
     (
         "Dell",
@@ -706,6 +728,26 @@ FOOTPRINT_MODELS: tuple[tuple[str, str, str, float, float, float, int, str], ...
     ),
 )
 MIN_ROWS_FOR_MEDIAN = 3
+# Sheets Boavizta replaced in 2022 (factor audit F4): the 2018 figures (3040: 63 kgCO2e x 59 %,
+# 18.7 kWh; 5070: 115 x 57 %, 34.7 kWh) stay in the frozen boavizta_footprint_data_models.
+SUPERSEDED_SHEETS = {
+    "Wyse 3040 Thin Client": "The 2018 sheet (63 kgCO2e x 59 %, 18.7 kWh/year) was superseded.",
+    "Wyse 5070 Thin Client": "The 2018 sheet (115 kgCO2e x 57 %, 34.7 kWh/year) was superseded.",
+}
+# The frozen 2025 transcription and this one: a corrected figure goes in a new data set.
+FOOTPRINT_FACTOR_DATA_SET = "boavizta_footprint_data_models_2026"
+FOOTPRINT_PARAMETER_DATA_SET = "boavizta_footprint_data_2026"
+# What the manufacturer sheets as transcribed by Boavizta do not give for a category default:
+# only the manufacturing and use shares of the total are transcribed.
+FOOTPRINT_NOT_COVERED = (
+    ("distribution", "climate_change"),
+    ("end_of_life", "climate_change"),
+    *(
+        (stage, criterion)
+        for stage in ("manufacturing", "distribution", "end_of_life")
+        for criterion in ("abiotic_depletion", "primary_energy")
+    ),
+)
 
 
 def footprint_rows() -> tuple[list[dict], list[dict]]:
@@ -715,13 +757,13 @@ def footprint_rows() -> tuple[list[dict], list[dict]]:
     from factors.matching import load_aliases
 
     aliases = load_aliases()
-    data_set = "boavizta_footprint_data_models"
+    data_set = FOOTPRINT_FACTOR_DATA_SET
     factors, parameters, groups = [], [], {}
     for manufacturer, name, category, total, share, energy, year, url in FOOTPRINT_MODELS:
         key = aliases.model_key(manufacturer, name)
         manufacturing = total * share
         groups.setdefault((aliases.manufacturer(manufacturer), category), []).append(
-            (manufacturing, energy, name),
+            (manufacturing, energy, name, year),
         )
         factors.append(
             _factor(
@@ -735,7 +777,8 @@ def footprint_rows() -> tuple[list[dict], list[dict]]:
                 source_year=year,
                 source_url=url,
                 notes=f"{manufacturer} {name} ({category}): total {total:g} kgCO2e x manufacturing "
-                f"share {share:.1%} as stated by the sheet.",
+                f"share {share:.1%} as stated by the sheet. "
+                f"{SUPERSEDED_SHEETS.get(name, '')}".strip(),
                 quality="primary",
             )
         )
@@ -748,7 +791,8 @@ def footprint_rows() -> tuple[list[dict], list[dict]]:
                 None,
                 year,
                 url,
-                f"{manufacturer} {name}: yearly energy (TEC) stated by the sheet.",
+                f"{manufacturer} {name}: yearly energy (TEC) stated by the sheet. "
+                f"{SUPERSEDED_SHEETS.get(name, '')}".strip(),
                 "primary",
             )
         )
@@ -757,6 +801,7 @@ def footprint_rows() -> tuple[list[dict], list[dict]]:
             continue
         values = [member[0] for member in members]
         names = ", ".join(member[2] for member in members)
+        latest = max(member[3] for member in members)
         notes = (
             f"Median of the {len(members)} {manufacturer} {category} rows of this data set "
             f"({names})."
@@ -772,7 +817,7 @@ def footprint_rows() -> tuple[list[dict], list[dict]]:
                 min(values),
                 max(values),
                 source=FOOTPRINT_SOURCE,
-                source_year=2019,
+                source_year=latest,
                 source_url=FOOTPRINT_URL,
                 notes=notes,
             )
@@ -791,11 +836,30 @@ def footprint_rows() -> tuple[list[dict], list[dict]]:
                     min(values),
                     max(values),
                     source=FOOTPRINT_SOURCE,
-                    source_year=2018,
+                    source_year=latest,
                     source_url=FOOTPRINT_URL,
                     notes=notes,
                 )
             )
+            factors += [
+                _factor(
+                    data_set,
+                    "category",
+                    category,
+                    stage,
+                    criterion,
+                    None,
+                    source=FOOTPRINT_SOURCE,
+                    source_year=latest,
+                    source_url=FOOTPRINT_URL,
+                    notes=f"NOT COVERED: no {criterion.replace('_', ' ')} figure for the "
+                    f"{stage.replace('_', ' ')} of a thin client: the sheets as transcribed give "
+                    "the total's manufacturing and use shares only, and no other data set gives "
+                    "it.",
+                    flag="not_covered",
+                )
+                for stage, criterion in FOOTPRINT_NOT_COVERED
+            ]
             parameters.append(
                 _footprint_parameter(
                     "category",
@@ -803,7 +867,7 @@ def footprint_rows() -> tuple[list[dict], list[dict]]:
                     median(energies),
                     min(energies),
                     max(energies),
-                    2018,
+                    latest,
                     FOOTPRINT_URL,
                     f"Median yearly energy (TEC) of the {len(members)} thin-client rows ({names}).",
                     "secondary",
@@ -823,7 +887,7 @@ def _footprint_parameter(
     notes: str,
     quality: str,
 ) -> dict:
-    data_set = "boavizta_footprint_data"
+    data_set = FOOTPRINT_PARAMETER_DATA_SET
     return {
         "parameter_id": f"{data_set}/{scope}/{key}/annual_energy_kwh",
         "data_set": data_set,
@@ -849,13 +913,10 @@ def _footprint_parameter(
 def write_footprint_files() -> None:
     """Write the manufacturer-PCF data sets."""
     factors, parameters = footprint_rows()
+    _write(DATA_DIR / "emission_factors", FOOTPRINT_FACTOR_DATA_SET, FACTOR_FILE_COLUMNS, factors)
     _write(
-        DATA_DIR / "emission_factors",
-        "boavizta_footprint_data_models",
-        FACTOR_FILE_COLUMNS,
-        factors,
+        DATA_DIR / "parameters", FOOTPRINT_PARAMETER_DATA_SET, PARAMETER_FILE_COLUMNS, parameters
     )
-    _write(DATA_DIR / "parameters", "boavizta_footprint_data", PARAMETER_FILE_COLUMNS, parameters)
 
 
 if __name__ == "__main__":
