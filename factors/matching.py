@@ -14,14 +14,15 @@ per asset from the CMDB (``cmdb_ci_computer.form_factor``).
 
 from __future__ import annotations
 
-import csv
 import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from factors.csv_files import read_csv
 from factors.schema import COMPUTER_CATEGORIES, DEVICE_CATEGORIES, UNDECIDED_CATEGORY
+from factors.validation import FactorValidationError
 
 DATA_DIR = Path(__file__).parent / "data"
 CATEGORIES_FILE = "categories.csv"
@@ -135,36 +136,17 @@ def load_aliases(extra_dirs: Iterable[Path] = ()) -> Aliases:
     categories: dict[str, str] = {}
     computer_names: dict[str, str] = {}
     for folder in (DATA_DIR, *extra_dirs):
-        path = Path(folder) / MANUFACTURERS_FILE
-        if path.exists():
-            for row in _read(path):
-                manufacturers[normalise_text(row["alias"])] = normalise_text(row["manufacturer"])
-                manufacturers.setdefault(
-                    normalise_text(row["manufacturer"]),
-                    normalise_text(row["manufacturer"]),
-                )
-        path = Path(folder) / CATEGORIES_FILE
-        if path.exists():
-            for number, row in enumerate(_read(path), start=2):
-                category = row["device_category"].strip()
-                _check_category(path, number, category, (*DEVICE_CATEGORIES, UNDECIDED_CATEGORY))
-                categories[normalise_text(row["alias"])] = category
+        for row in _read(Path(folder) / MANUFACTURERS_FILE, ("manufacturer", "alias")):
+            canonical = normalise_text(row["manufacturer"])
+            manufacturers[normalise_text(row["alias"])] = canonical
+            manufacturers.setdefault(canonical, canonical)
+        known = (*DEVICE_CATEGORIES, UNDECIDED_CATEGORY)
+        for row in _read(Path(folder) / CATEGORIES_FILE, ("device_category", "alias"), known):
+            categories[normalise_text(row["alias"])] = row["device_category"]
         path = Path(folder) / COMPUTER_NAMES_FILE
-        if path.exists():
-            for number, row in enumerate(_read(path), start=2):
-                category = row["device_category"].strip()
-                _check_category(path, number, category, COMPUTER_CATEGORIES)
-                computer_names[normalise_text(row["word"])] = category
+        for row in _read(path, ("device_category", "word"), COMPUTER_CATEGORIES):
+            computer_names[normalise_text(row["word"])] = row["device_category"]
     return Aliases(manufacturers, categories, computer_names)
-
-
-def _check_category(path: Path, line: int, category: str, known: tuple[str, ...]) -> None:
-    if category not in known:
-        from factors.validation import FactorValidationError
-
-        raise FactorValidationError(
-            [f"{path}:{line}: device_category: unknown category {category!r}"],
-        )
 
 
 @dataclass(frozen=True)
@@ -211,6 +193,18 @@ def match_model(
     return ModelMatch(key, category, None, "unmapped", lifetime_key, source)
 
 
-def _read(path: Path) -> list[dict[str, str]]:
-    with open(path, newline="", encoding="utf-8") as handle:
-        return list(csv.DictReader(handle))
+def _read(
+    path: Path, columns: tuple[str, ...], categories: tuple[str, ...] | None = None
+) -> list[dict[str, str]]:
+    """Rows of an alias file (none when it does not exist); any problem is an error."""
+    if not path.exists():
+        return []
+    table = read_csv(path, columns)
+    problems = list(table.problems)
+    for row in table.rows:
+        if categories is not None and row.values["device_category"] not in categories:
+            category = row.values["device_category"]
+            problems.append(row.problem("device_category", f"unknown category {category!r}"))
+    if problems:
+        raise FactorValidationError(problems)
+    return [row.values for row in table.rows]

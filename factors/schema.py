@@ -207,6 +207,8 @@ MODEL_MATCH_COLUMNS: tuple[str, ...] = (
     "category_source",
 )
 CONFIGURATION_MATCH_COLUMNS: tuple[str, ...] = ("asset_id", "configuration_key", "match_level")
+# Override rows left out of the run, one row per problem (factor_rejects.parquet).
+REJECT_COLUMNS: tuple[str, ...] = ("file", "line", "field", "reason")
 
 
 def factor_unit(criterion: str, scope: str) -> str:

@@ -3,8 +3,9 @@
 It loads and validates a factor set (plus the organisation's overrides), reads the landed
 ServiceNow models, categories, manufacturers, servers and assets from the lake, matches every
 model to its most specific factor, computes server configurations with the Boavizta engine
-(once per distinct configuration), and writes four Parquet files under ``<lake>/factors/``,
-each atomically (temporary file, then ``os.replace``).
+(once per distinct configuration), and writes five Parquet files under ``<lake>/factors/``,
+each atomically (temporary file, then ``os.replace``): the four tables dbt reads and the
+organisation's override rows left out, with their reason (``factor_rejects``).
 """
 
 from __future__ import annotations
@@ -24,8 +25,10 @@ from factors.schema import (
     CONFIGURATION_MATCH_COLUMNS,
     EMISSION_FACTOR_TABLE_COLUMNS,
     MODEL_MATCH_COLUMNS,
+    REJECT_COLUMNS,
     factor_unit,
 )
+from factors.validation import Problem
 
 FACTORS_FOLDER = "factors"
 FORM_FACTORS = {"rack": "rack", "blade": "blade", "tower": "tower"}
@@ -42,7 +45,8 @@ def write_factor_tables(
     factor_set: str | None = None,
     overrides_dir: Path | None = None,
 ) -> dict[str, Path]:
-    """Write emission_factors, parameters, model_matches and configuration_matches Parquet files.
+    """Write emission_factors, parameters, model_matches, configuration_matches and
+    factor_rejects (the override rows left out, with their reason) as Parquet files.
 
     ``factor_set`` defaults to ``EMPREINTE_FACTOR_SET`` (else the default set);
     ``overrides_dir`` to ``EMPREINTE_FACTOR_OVERRIDES``. Returns the path of each table.
@@ -73,11 +77,28 @@ def write_factor_tables(
         "parameters": loaded.parameters,
         "model_matches": matches,
         "configuration_matches": configurations,
+        "factor_rejects": rejects_frame(loaded.rejects),
     }
     return {
         name: _write_atomically(frame, folder / f"{name}.parquet")
         for name, frame in outputs.items()
     }
+
+
+def rejects_frame(rejects: tuple[Problem, ...]) -> pl.DataFrame:
+    """The override rows left out: file, line, field and reason, one row per problem."""
+    return pl.DataFrame(
+        [
+            {
+                "file": str(problem.row.path),
+                "line": problem.row.line,
+                "field": problem.field,
+                "reason": problem.reason,
+            }
+            for problem in rejects
+        ],
+        schema={column: pl.Int64 if column == "line" else pl.String for column in REJECT_COLUMNS},
+    )
 
 
 def model_matches(

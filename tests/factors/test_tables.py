@@ -10,7 +10,7 @@ import polars as pl
 import pytest
 from factor_lake import MODELS, build_lake
 
-from factors.commands import coverage, diff
+from factors.commands import coverage, diff, validate
 from factors.schema import (
     CONFIGURATION_MATCH_COLUMNS,
     EMISSION_FACTOR_TABLE_COLUMNS,
@@ -122,7 +122,7 @@ def test_override_changes_exactly_the_targeted_model(lake: Path, tmp_path: Path)
     assert override["factor_id"].to_list() == ["org/dell-latitude-5440"]
 
 
-def test_unknown_country_in_override_is_rejected(lake: Path, tmp_path: Path) -> None:
+def test_unknown_country_in_override_is_left_out_and_reported(lake: Path, tmp_path: Path) -> None:
     from factors.validation import FactorValidationError
 
     overrides = tmp_path / "overrides"
@@ -133,8 +133,17 @@ def test_unknown_country_in_override_is_rejected(lake: Path, tmp_path: Path) -> 
         "2024-01-01,,,false,primary,,\n",
         encoding="utf-8",
     )
+    paths = write_factor_tables(lake, overrides_dir=overrides)
+    # The row is left out and kept with its reason; the rest of the run goes on.
+    rejects = pl.read_parquet(paths["factor_rejects"])
+    assert rejects.select("line", "field").rows() == [(2, "key")]
+    assert rejects["file"].item().endswith("grid.csv")
+    assert rejects["reason"].item() == "unknown country code 'XX' (ISO 3166 alpha-2)"
+    factors = pl.read_parquet(paths["emission_factors"])
+    assert factors.filter(pl.col("precedence") == 0).is_empty()
+    # Checking the folder reports it as an error.
     with pytest.raises(FactorValidationError, match=r"grid.csv:2: key: unknown country code 'XX'"):
-        write_factor_tables(lake, overrides_dir=overrides)
+        validate(overrides)
 
 
 def test_coverage_reads_the_published_mart(tmp_path: Path) -> None:

@@ -205,9 +205,9 @@ def test_rejects_bad_parameter(tmp_path: Path) -> None:
 
 
 def test_shipped_file_must_match_its_data_set_name(tmp_path: Path) -> None:
-    from factors.loading import read_rows
+    from factors.loading import read_file
     from factors.validation import validate_factor_rows
 
     path = write(tmp_path / "some_set.csv", [GOOD])
-    errors = validate_factor_rows(read_rows(path, FACTOR_FILE_COLUMNS))
+    errors = validate_factor_rows(read_file(path)[1].rows)
     assert any("differs from the file name" in error for error in errors)
