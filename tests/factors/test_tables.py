@@ -151,11 +151,13 @@ def test_coverage_reads_the_published_mart(tmp_path: Path) -> None:
     with duckdb.connect(str(path)) as connection:
         connection.execute("""
             create table main.dim_hardware_assets as select * from (values
-                ('a1', 'model'), ('a2', 'category'), ('a3', 'configuration'), ('a4', 'unmapped')
-            ) as t(asset_id, match_level)
+                ('a1', 'model', 'laptop'), ('a2', 'category', 'server_rack'),
+                ('a3', 'configuration', 'server_rack'), ('a4', 'unmapped', null)
+            ) as t(asset_id, match_level, device_category)
         """)
         connection.execute("""
-            create table main.fct_footprint as select * from (values
+            create table main.fct_footprint as select *, 'empreinte-2026' as factor_set from (
+                values
                 ('a1', 'model', 'climate_change', 'amortised', 10.0, 'hardware_asset'),
                 ('a1', 'model', 'climate_change', 'acquisition', 50.0, 'hardware_asset'),
                 ('a2', 'category', 'climate_change', 'amortised', 30.0, 'hardware_asset'),
@@ -163,12 +165,24 @@ def test_coverage_reads_the_published_mart(tmp_path: Path) -> None:
                 ('t1', null, 'climate_change', 'amortised', 5.0, 'transport')
             ) as t(item_id, match_level, criterion, method, value, source_kind)
         """)
-    lines = {line.split()[0]: line.split() for line in coverage(path).splitlines()[1:]}
+    text = coverage(path)
+    stated, levels = text.split("\n\n")
+    lines = {line.split()[0]: line.split() for line in levels.splitlines()[1:]}
     assert lines["model"][1:3] == ["1", "25.0%"] and lines["model"][4] == "25.0%"
     assert lines["category"][1:3] == ["1", "25.0%"] and lines["category"][4] == "75.0%"
     assert lines["configuration"][1] == "1" and lines["configuration"][3] == "0.0"
     assert lines["unmapped"][1:3] == ["1", "25.0%"]
     assert lines["total"][1] == "4"
+    # empreinte-2026 states: servers have no distribution nor end of life (Boavizta engine);
+    # laptops no abiotic depletion outside manufacturing (ADEME gives climate change only,
+    # Base IMPACTS an embodied figure) and no primary energy at all.
+    counts = {line.split()[0]: line.split()[1:3] for line in stated.splitlines()[2:]}
+    assert counts == {
+        "climate_change": ["2", "2"],  # server_rack distribution, end_of_life; a2 and a3
+        "abiotic_depletion": ["4", "3"],  # + laptop distribution, end_of_life; + a1
+        "primary_energy": ["5", "3"],  # + laptop manufacturing
+    }
+    assert "server_rack end_of_life" in stated and "empreinte-2026" in stated
 
 
 def test_diff_between_editions() -> None:
