@@ -277,6 +277,8 @@ def write_override(folder: Path, model_key: str) -> tuple[str, str]:
         "valid_from": "2000-01-01",
         "valid_to": "",
         "region": "",
+        "quality": "primary",
+        "flag": "",
         "notes": "end-to-end test override",
     }
     factor = {
