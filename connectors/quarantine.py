@@ -9,8 +9,9 @@
   suspicious) and ``rejected_at``.
 * **Quarantine** (a batch that cannot be trusted as a whole: a file that cannot be read, or a
   batch whose blocking checks failed): ``<lake>/_quarantine/<source>/<table>/<batch_id>.parquet``
-  (the rows), or the original file copied as ``<batch_id>.<ext>`` when it could not be parsed,
-  plus ``<batch_id>.json``: ``batch_id``, ``source``, ``table_name``, ``file``, ``stage``
+  (the rows), or the original file copied as ``<batch_id>.<file name>.quarantined`` when it
+  could not be parsed (a name no ``*.json`` or ``*.parquet`` glob reads), plus
+  ``<batch_id>.json``: ``batch_id``, ``source``, ``table_name``, ``file``, ``stage``
   (``read``, ``validation`` or ``check``), ``reasons``, ``samples`` (row, field, value),
   ``rows``, ``quarantined_at``.
 
@@ -120,7 +121,7 @@ def quarantine_file(
     """Quarantine a file that could not be read: a copy of it, and its description."""
     folder = quarantine_dir(lake_dir, source, table)
     folder.mkdir(parents=True, exist_ok=True)
-    final = folder / f"{batch_id}{path.suffix.lower()}"
+    final = folder / f"{batch_id}.{path.name}.quarantined"
     temporary = folder / f".{final.name}.tmp"
     shutil.copyfile(path, temporary)
     os.replace(temporary, final)

@@ -243,6 +243,7 @@ def land_trip_logs(
         )
         report.landed[path.name] = valid.height
         report.rejected_rows[path.name] = rejected.height
+    quarantine.ensure_schema_files(lake_dir)
     return report
 
 

@@ -78,14 +78,8 @@ def test_display_values_mapped_or_rejected(tmp_path, api_and_records) -> None:
     assert "holds a display value" in report.quarantined["alm_hardware.csv"][0]
     assert not report.landed
     (kept,) = quarantine.quarantined(tmp_path / "lake")
-    copy = (
-        tmp_path
-        / "lake"
-        / "_quarantine"
-        / "servicenow"
-        / "alm_hardware"
-        / f"{kept['batch_id']}.csv"
-    )
+    folder = tmp_path / "lake" / "_quarantine" / "servicenow" / "alm_hardware"
+    copy = folder / f"{kept['batch_id']}.alm_hardware.csv.quarantined"
     assert copy.read_bytes() == path.read_bytes() and kept["stage"] == "read"
 
 
