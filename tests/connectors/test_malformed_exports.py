@@ -8,6 +8,7 @@ import pytest
 from malformed_exports import CASES, Case, write_corpus
 
 from connectors import lake, quarantine
+from connectors.files import read_bytes, read_csv_rows, read_regular, read_strictly
 from connectors.servicenow.exports import land_exports
 from connectors.servicenow.fake.metropolis import generate
 from connectors.servicenow.tables import table_spec
@@ -95,3 +96,25 @@ def test_formula_cells_land_as_text_never_run(landed) -> None:
         if key in own
     }
     assert '=HYPERLINK("http://evil","x")' in tags and "@SUM(A1)" in tags
+
+
+def test_the_fast_and_the_strict_csv_readers_agree(tmp_path) -> None:
+    """Polars reads well-formed files; its reading is trusted only when the separators add up,
+    else the strict reader decides and names the record."""
+    valid = tmp_path / "valid.csv"
+    valid.write_bytes(
+        'sys_id,name,comment\r\na,"x, y","one\r\ntwo"\r\nb,"say ""hi""",é\r\nc,,\r\n'.encode()
+    )
+    data = read_bytes(valid)
+    fast = read_regular(valid, data)
+    assert fast is not None and fast.frame.height == 3
+    assert fast.frame.equals(read_strictly(valid, data.decode()).frame)
+    assert fast.frame["comment"].to_list() == ["one\r\ntwo", "é", ""]
+    short = tmp_path / "short.csv"
+    short.write_bytes(b'a,b,c\n1,"2,2",3\n4,"5,5"\n6,7,8\n')
+    assert read_regular(short, read_bytes(short)) is None
+    rows = read_csv_rows(short)
+    assert rows.frame["a"].to_list() == ["1", "6"] and rows.frame["_row_number"].to_list() == [1, 3]
+    assert rows.ragged.select("row_number", "reason").rows() == [
+        (2, "2 fields where the header has 3")
+    ]

@@ -40,6 +40,7 @@ _USER_DATE = (
     r"^(?P<a>[0-9]{1,2})[/.-](?P<b>[0-9]{1,2})[/.-](?P<year>[0-9]{4})"
     r"(?: (?P<h>[0-9]{1,2}):(?P<m>[0-9]{2})(?::(?P<s>[0-9]{2}))?(?: ?(?P<ampm>[AaPp][Mm]))?)?$"
 )
+_TABLE_NAME = r"^[a-z][a-z0-9_]*$"
 _ISO_DATE_TIME = r"^[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}$"
 _TIME_FORMAT = "%Y-%m-%d %H:%M:%S"
 REQUIRED = ("sys_id", "sys_updated_on")
@@ -116,13 +117,45 @@ class Normaliser:
         ).select(ROW_NUMBER, *self.spec.columns)
         stripped = as_read.with_columns(pl.col(c).str.strip_chars() for c in self.spec.columns)
         certain = {mapping[h]: mask for h, mask in table.certain.items() if h in mapping}
-        day_first = self._date_order(stripped)
+        shown = self._display_columns(stripped)
+        day_first = self._date_order(stripped, [name for name in shown if name in self._dated])
         values = stripped.with_columns(
-            self._column(name, certain.get(name), day_first).alias(name)
-            for name in self.spec.columns
+            self._column(name, certain.get(name), day_first).alias(name) for name in shown
         )
         self._check_references(values, stripped)
         return values, as_read
+
+    @property
+    def _dated(self) -> list[str]:
+        return [name for name in self.spec.columns if self.types.get(name) in _DATES]
+
+    def _display_columns(self, frame: pl.DataFrame) -> list[str]:
+        """The columns holding at least one value that is not yet a database value (one pass
+        of cheap tests, so a file of database values is not mapped at all)."""
+        tests: dict[str, pl.Expr] = {}
+        for name in self.spec.columns:
+            kind = self.types.get(name, FieldType.STRING)
+            value = pl.col(name)
+            present = value.is_not_null() & (value != "")
+            if kind is FieldType.REFERENCE and self.unresolved == "null":
+                tests[name] = present & ~value.str.contains(_SYS_ID)
+            elif kind is FieldType.CHOICE and choices(self.spec.name, name):
+                known = sorted(set((choices(self.spec.name, name) or {}).values()))
+                tests[name] = present & ~value.is_in(known)
+            elif kind is FieldType.TABLE_NAME:
+                tests[name] = present & ~value.str.contains(_TABLE_NAME)
+            elif kind in _AMOUNTS:
+                tests[name] = value.str.contains(_HAS_UNIT)
+            elif kind in _DATES:
+                tests[name] = value.str.contains(_USER_DATE)
+                if kind is FieldType.DATE_TIME and self.zone is not None:
+                    tests[name] = present
+        if not tests or frame.is_empty():
+            return []
+        found = frame.select(
+            test.fill_null(False).any().alias(name) for name, test in tests.items()
+        )
+        return [name for name, shown in found.row(0, named=True).items() if shown]
 
     # -- one column ------------------------------------------------------------------------------
 
@@ -141,7 +174,7 @@ class Normaliser:
             )
         elif kind is FieldType.TABLE_NAME:
             mapped = (
-                pl.when(value.str.contains(r"^[a-z][a-z0-9_]*$"))
+                pl.when(value.str.contains(_TABLE_NAME))
                 .then(value)
                 .otherwise(value.str.to_lowercase().replace(CLASS_LABELS))
             )
@@ -151,7 +184,7 @@ class Normaliser:
             mapped = self._date(value, kind, day_first)
         else:
             return value
-        if certain is not None:
+        if certain is not None:  # a JSON {"value": ...} is a database value: never mapped
             mapped = pl.when(pl.lit(certain)).then(value).otherwise(mapped)
         return mapped
 
@@ -197,10 +230,9 @@ class Normaliser:
 
     # -- whole-file decisions ----------------------------------------------------------------------
 
-    def _date_order(self, frame: pl.DataFrame) -> bool | None:
-        """True if user dates in this file are day-first, False if month-first, None if none
-        tells; refuses a file mixing both, or holding only ambiguous ones."""
-        dated = [name for name in self.spec.columns if self.types.get(name) in _DATES]
+    def _date_order(self, frame: pl.DataFrame, dated: Sequence[str]) -> bool | None:
+        """True if user dates in the ``dated`` columns are day-first, False if month-first, None
+        if none tells; refuses a file mixing both, or holding only ambiguous ones."""
         if not dated or frame.is_empty():
             return None
         parts = frame.select(

@@ -132,16 +132,20 @@ def _records_table(records: list[dict[str, Any]]) -> RawTable:
     """Records (dicts) as string columns; JSON objects give their database value when they
     carry one, else their link's sys_id, else their display value."""
     headers = list(dict.fromkeys(name for record in records for name in record))
-    columns: dict[str, list[str]] = {}
+    columns: dict[str, pl.Series] = {}
     certain: dict[str, pl.Series] = {}
     for header in headers:
         cells = [record.get(header) for record in records]
-        columns[header] = [_text(cell) for cell in cells]
-        if any(isinstance(cell, Mapping) for cell in cells):
+        kinds = set(map(type, cells))
+        if kinds <= {str, type(None)}:  # the usual case: no value needs a conversion
+            columns[header] = pl.Series(header, cells, dtype=pl.String).fill_null("")
+            continue
+        columns[header] = pl.Series(header, [_text(cell) for cell in cells], dtype=pl.String)
+        if any(issubclass(kind, Mapping) for kind in kinds):
             certain[header] = pl.Series(
                 [isinstance(cell, Mapping) and "value" in cell for cell in cells], dtype=pl.Boolean
             )
-    frame = pl.DataFrame(columns, schema={name: pl.String for name in headers})
+    frame = pl.DataFrame(list(columns.values())) if columns else pl.DataFrame()
     return RawTable(_numbered(frame), certain=certain)
 
 
