@@ -22,6 +22,9 @@ The fleet:
 - S1 blade server in the data centre, bought 2018-06-01, installed 2018-06-14 22:00 UTC = 15
   June, in use: its 2018 and 2019 use takes the nearest grid year (2020), flagged.
 - S2 blade server in use in the stockroom: not a data centre, no PUE.
+- X1, exported on night 2 with an install date-time that does not exist (30 February): the
+  value cannot be used, so the row goes to the rejects with its file, row and field, and the
+  night publishes the rest.
 """
 
 from __future__ import annotations
@@ -33,8 +36,10 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+import polars as pl
 import pytest
 
+from connectors import quarantine
 from pipelines.warehouse import WarehousePaths, connect_read_only
 from tests.pipeline.conftest import run_nightly
 
@@ -44,6 +49,7 @@ DATA_CENTRE, STOCKROOM, TOWN_HALL = "b1" * 16, "b2" * 16, "b3" * 16
 COMPUTER, BLADE = "c1" * 16, "c2" * 16
 STATION, BLADE_MODEL = "d1" * 16, "d2" * 16
 L1, L2, L3, L4, S1, S2 = ("e1" * 16, "e2" * 16, "e3" * 16, "e4" * 16, "f1" * 16, "f2" * 16)
+X1 = "f3" * 16
 CI = {L1: "91" * 16, L2: "92" * 16, L3: "93" * 16, L4: "94" * 16}
 INSTANCE = "https://example.service-now.com/api/now/table"
 PUE_ID = "organisation/datacentre/pue"
@@ -240,11 +246,16 @@ def night_one() -> list[dict]:
 
 
 def night_two() -> list[dict]:
-    """The same export a night later: L1 has been retired."""
+    """The same export a night later: L1 has been retired, and X1 (row 7) arrived with an
+    install date-time that does not exist."""
     records = night_one()
     records[0] = asset(
         L1, "P1", STATION, COMPUTER, TOWN_HALL, "Retired", "Disposed",
         "2021-01-01", "2021-01-14 23:00:00", "2023-07-02 08:00:00", retired="2023-07-01",
+    )  # fmt: skip
+    records.append(
+        asset(X1, "P9", STATION, COMPUTER, TOWN_HALL, "In use", None,
+              "2021-02-27", "2021-02-30 23:00:00", "2021-03-01 09:00:00")
     )  # fmt: skip
     return records
 
@@ -430,6 +441,8 @@ def test_dates_categories_and_sites_as_decided(fleet: Fleet) -> None:
         "laptop", "form_factor", day("2021-01-01"), day("2021-01-15"), day("2023-07-01"), 4.0,
         False,
     )  # fmt: skip
+    # Installed on paper, only ever seen in stock: no day counts as in use.
+    assert assets[L2][:4] == ("laptop", "form_factor", day("2023-05-10"), None)
     assert assets[L4][:2] == ("desktop", "default")
     assert assets[S1][0] == "server_blade" and assets[S1][1] == "model_category"
     assert assets[S1][-1] is True and assets[S2][-1] is False
@@ -464,6 +477,19 @@ def test_years_say_whether_they_are_complete(fleet: Fleet) -> None:
         )
     )
     assert statuses == {2024: "complete", 2025: "year_to_date", 2026: "future"}
+
+
+def test_a_value_that_cannot_be_used_is_rejected_with_file_row_and_field(fleet: Fleet) -> None:
+    rejects = quarantine.read_rejects(fleet.paths.lake, "servicenow", "alm_hardware")
+    rejected = rejects.filter(pl.col("sys_id") == X1).select(
+        "source_file", "row_number", "field", "raw_value", "outcome"
+    )
+    assert rejected.rows() == [
+        ("alm_hardware.json", 7, "install_date", "2021-02-30 23:00:00", "rejected")
+    ]
+    assert fleet.query("select count(*) from dim_hardware_assets where asset_id = ?", [X1]) == [
+        (0,)
+    ]
 
 
 def test_personal_data_never_reaches_the_lake(fleet: Fleet) -> None:

@@ -23,6 +23,15 @@ located as (
     select * from {{ ref('int_hardware_assets_located') }}
 ),
 
+-- The use phase as the rules count it (install date and status history).
+use_phases as (
+    select
+        asset_id,
+        min(period_starts_on) as use_started_on
+    from {{ ref('int_hardware_assets_in_use_periods') }}
+    group by asset_id
+),
+
 -- The level of the factor behind the manufacturing climate figure sums up an asset's match.
 embodied_matches as (
     select * from {{ ref('int_embodied_factors_matched') }}
@@ -79,9 +88,9 @@ final as (
         assets.install_status,
         assets.substatus,
         dates.acquired_on,
-        dates.use_started_on,
+        use_phases.use_started_on,
         dates.disposed_on,
-        dates.has_use_phase,
+        use_phases.asset_id is not null as has_use_phase,
         lifetimes.lifetime_years,
         lifetimes.lifetime_months,
         lifetimes.lifetime_source,
@@ -95,6 +104,7 @@ final as (
     inner join categorised on assets.asset_id = categorised.asset_id
     inner join lifetimes on assets.asset_id = lifetimes.asset_id
     inner join located on assets.asset_id = located.asset_id
+    left join use_phases on assets.asset_id = use_phases.asset_id
     left join embodied_matches on assets.asset_id = embodied_matches.asset_id
     left join models on assets.model_id = models.model_id
     left join model_categories as own_categories
