@@ -82,3 +82,17 @@
         {%- endif %}
     end
 {%- endmacro %}
+
+{#- The half-width for a factor without a range: its level's and quality's, else the fallback. -#}
+{% macro relative_half_width(uncertainties) -%}
+    coalesce({{ uncertainties }}.half_width, {{ var('relative_uncertainty_fallback') }})
+{%- endmacro %}
+
+{#- A factor's value and its range, as `<name>`, `<name>_min`, `<name>_max`. -#}
+{% macro ranged_columns(factor, uncertainties, name='value') -%}
+    {%- set half_width = relative_half_width(uncertainties) -%}
+    {%- set value, low, high = factor ~ '.value', factor ~ '.value_min', factor ~ '.value_max' -%}
+    {{ value }} as {{ name }},
+    {{ range_bound('min', value, low, high, half_width) }} as {{ name }}_min,
+    {{ range_bound('max', value, low, high, half_width) }} as {{ name }}_max
+{%- endmacro %}

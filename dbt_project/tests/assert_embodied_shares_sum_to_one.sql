@@ -29,11 +29,7 @@ methods as (
 ),
 
 stages as (
-    select 'manufacturing' as stage
-    union all
-    select 'distribution' as stage
-    union all
-    select 'end_of_life' as stage
+    {{ embodied_stages() }}
 ),
 
 totals as (

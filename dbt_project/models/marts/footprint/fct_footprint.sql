@@ -15,46 +15,11 @@ assets as (
     select * from {{ ref('dim_hardware_assets') }}
 ),
 
+-- Both intermediate models give the same columns in the same order.
 impacts as (
-    select
-        asset_id,
-        reporting_year,
-        method,
-        stage,
-        criterion,
-        value,
-        value_min,
-        value_max,
-        unit,
-        factor_id,
-        factor_set,
-        match_level,
-        factor_fallback,
-        factor_flag,
-        cast(null as {{ dbt.type_string() }}) as energy_parameter_id,
-        cast(null as {{ dbt.type_string() }}) as energy_match_level,
-        cast(null as {{ dbt.type_string() }}) as pue_parameter_id
-    from embodied
+    select * from embodied
     union all
-    select
-        asset_id,
-        reporting_year,
-        method,
-        stage,
-        criterion,
-        value,
-        value_min,
-        value_max,
-        unit,
-        factor_id,
-        factor_set,
-        match_level,
-        factor_fallback,
-        factor_flag,
-        energy_parameter_id,
-        energy_match_level,
-        pue_parameter_id
-    from use_phase
+    select * from use_phase
 ),
 
 final as (
