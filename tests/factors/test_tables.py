@@ -192,3 +192,74 @@ def test_diff_between_editions() -> None:
     assert (
         "screen manufacturing climate_change: 64.6 (ademe_arcep_2024) -> 248 (ademe_2018)" in text
     )
+    # The end of life the 2018 study published apart (a credit), no longer 0.
+    assert "laptop end_of_life climate_change: 2.8 (ademe_arcep_2024) -> -5.79 (ademe_2018)" in text
+    newer = diff("empreinte-2025", "empreinte-2026")
+    assert (
+        "category printer manufacturing climate_change: 277 (proxies_boavizta_2.5.0) -> 10.5 "
+        "(ademe_acv_numerique_2025)" in newer
+    )
+    # France's one series changes source: Scarlat 2019 out, ADEME's years in.
+    assert "- electricity_boavizta_2019/grid/FR/use/climate_change/2019" in newer
+    assert "+ electricity_ademe_base_empreinte/grid/FR/use/climate_change/2024" in newer
+
+
+def test_stock_computer_category_never_breaks_coverage(lake: Path) -> None:
+    from factor_lake import land
+
+    land(lake, "cmdb_model_category", [{"sys_id": "cat-computer", "name": "Computer"}])
+    land(
+        lake,
+        "cmdb_model",
+        [
+            # A glide list of categories: the known alias among them counts.
+            {
+                "sys_id": "m-prec",
+                "manufacturer": "co-dell",
+                "name": "Precision 3520",
+                "cmdb_model_category": "cat-unknown,cat-computer",
+            },
+            {
+                "sys_id": "m-lat",
+                "manufacturer": "co-dell",
+                "name": "Latitude 7400",
+                "cmdb_model_category": "cat-computer",
+            },
+            {
+                "sys_id": "m-opt",
+                "manufacturer": "co-dell",
+                "name": "OptiPlex 3080 Tower",
+                "cmdb_model_category": "cat-computer",
+            },
+        ],
+    )
+    land(
+        lake,
+        "alm_hardware",
+        [{"sys_id": f"a-{m}", "model": m, "ci": ""} for m in ("m-prec", "m-lat", "m-opt")],
+    )
+    matches = pl.read_parquet(write_factor_tables(lake, overrides_dir=None)["model_matches"])
+    rows = {
+        row["model_id"]: row
+        for row in matches.filter(pl.col("model_id").is_in(["m-prec", "m-lat", "m-opt"])).iter_rows(
+            named=True
+        )
+    }
+    assert (rows["m-prec"]["device_category"], rows["m-prec"]["category_source"]) == (
+        "computer",
+        "undecided",
+    )
+    assert (rows["m-prec"]["match_level"], rows["m-prec"]["factor_key"]) == ("category", None)
+    assert (rows["m-lat"]["device_category"], rows["m-lat"]["category_source"]) == (
+        "laptop",
+        "model_name",
+    )
+    assert rows["m-lat"]["factor_key"] == "dell|laptop"  # Dell's laptop median
+    assert (rows["m-opt"]["device_category"], rows["m-opt"]["category_source"]) == (
+        "desktop",
+        "model_name",
+    )
+    # The shipped categories keep theirs.
+    assert set(matches.filter(pl.col("model_id") == "m-lat5440")["category_source"]) == {
+        "model_category"
+    }
