@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 
 import duckdb
 import polars as pl
 import pytest
 from factor_lake import MODELS, build_lake
+from override_rows import GOOD, csv_text
 
 from factors.commands import coverage, diff, validate
 from factors.schema import (
@@ -82,33 +82,7 @@ def test_configurations_are_computed_once_each(written) -> None:
 def test_override_changes_exactly_the_targeted_model(lake: Path, tmp_path: Path) -> None:
     overrides = tmp_path / "overrides"
     overrides.mkdir()
-    with open(overrides / "supplier_pcf.csv", "w", newline="", encoding="utf-8") as handle:
-        writer = csv.DictWriter(handle, fieldnames=FACTOR_FILE_COLUMNS)
-        writer.writeheader()
-        writer.writerow(
-            {
-                "factor_id": "org/dell-latitude-5440",
-                "data_set": "organisation",
-                "scope": "model",
-                "key": "dell|latitude 5440",
-                "stage": "manufacturing",
-                "criterion": "climate_change",
-                "value": "250",
-                "value_min": "",
-                "value_max": "",
-                "unit": "kgCO2e/unit",
-                "source": "Dell product carbon footprint, Latitude 5440",
-                "source_url": "",
-                "source_year": "2023",
-                "valid_from": "2000-01-01",
-                "valid_to": "",
-                "region": "",
-                "is_last_resort": "false",
-                "quality": "primary",
-                "flag": "",
-                "notes": "Supplier sheet",
-            }
-        )
+    (overrides / "supplier_pcf.csv").write_text(csv_text([GOOD]), encoding="utf-8")
     before = pl.read_parquet(write_factor_tables(lake, overrides_dir=None)["model_matches"])
     paths = write_factor_tables(lake, overrides_dir=overrides)
     after = pl.read_parquet(paths["model_matches"])
