@@ -12,6 +12,7 @@ from override_rows import GOOD, csv_text
 
 from factors.commands import coverage, diff, validate
 from factors.schema import (
+    CATEGORY_SOURCES,
     CONFIGURATION_MATCH_COLUMNS,
     EMISSION_FACTOR_TABLE_COLUMNS,
     FACTOR_FILE_COLUMNS,
@@ -233,6 +234,7 @@ def test_stock_computer_category_never_breaks_coverage(lake: Path) -> None:
         "desktop",
         "model_name",
     )
+    assert set(matches["category_source"].drop_nulls()) <= set(CATEGORY_SOURCES)
     # The shipped categories keep theirs.
     assert set(matches.filter(pl.col("model_id") == "m-lat5440")["category_source"]) == {
         "model_category"
