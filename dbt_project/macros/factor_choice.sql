@@ -4,11 +4,11 @@
     reporting year: [starts_on, ends_on), ends_on exclusive) is computed with a row valid in it.
     Where no candidate is valid, the documented fallback is the nearest row in time (the
     earlier one on a tie), and the row says so in `factor_fallback`:
-      null                   valid during the period;
-      'nearest_earlier_year' every candidate's validity ended before the period;
-      'nearest_later_year'   every candidate's validity starts after the period.
-    Among valid rows (or among fallbacks): the most specific first (`specificity`, ascending),
-    then the factor set's precedence, then the latest published, then the id.
+      null                   the row used is valid during the period;
+      'nearest_earlier_year' the row used ended before the period (no candidate was valid);
+      'nearest_later_year'   the row used starts after the period (no candidate was valid).
+    Valid rows first; then the most specific (`specificity`, ascending), the factor set's
+    precedence, the nearest in time (fallbacks only), the latest `valid_from`, the id.
 -#}
 
 {% macro factor_fallback(valid_from, valid_to, starts_on, ends_on) -%}
