@@ -1,4 +1,5 @@
-"""The `empreinte` command line: demo, run, query, fake-servicenow, factors."""
+"""The `empreinte` command line: demo, run, query, fake-servicenow, factors, report, explain,
+dashboard."""
 
 from __future__ import annotations
 
@@ -66,8 +67,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     fake.set_defaults(handler=_fake_servicenow)
 
     from factors.commands import register
+    from pipelines.reporting.commands import register as register_reporting
 
     register(commands)
+    register_reporting(commands)
 
     arguments = parser.parse_args(argv)
     try:

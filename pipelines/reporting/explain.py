@@ -1,0 +1,333 @@
+"""`empreinte explain ASSET_OR_ITEM`: how a figure was computed, in words, with the numbers
+the models used put in. Every number is read from the published warehouse (the marts and the
+intermediate tables dbt computed them from); nothing is recomputed here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import duckdb
+import polars as pl
+
+from pipelines.reporting.figures import CLIMATE, has_table, latest_complete_year
+from pipelines.reporting.messages import number, translator
+
+# The inputs of each embodied row: the matched factor and the share booked to the year
+# (int_embodied_impacts_computed: value = factor value × share).
+_EMBODIED = """
+select footprint.stage, footprint.method, footprint.value, footprint.unit, footprint.factor_id,
+    footprint.match_level, footprint.factor_fallback, factors.value as factor_value,
+    shares.share
+from fct_footprint as footprint
+inner join int_embodied_shares_allocated as shares
+    on footprint.item_id = shares.asset_id and footprint.method = shares.method
+    and footprint.reporting_year = shares.reporting_year and footprint.stage = shares.stage
+inner join int_embodied_factors_matched as factors
+    on footprint.item_id = factors.asset_id and footprint.stage = factors.stage
+    and footprint.criterion = factors.criterion
+where footprint.source_kind = 'hardware_asset' and footprint.item_id = ?
+    and footprint.reporting_year = ? and footprint.criterion = ?
+order by footprint.method, footprint.stage
+"""
+# The inputs of each use row (int_use_phase_impacts_computed: annual energy × PUE × share of
+# the year in use × grid intensity).
+_USE = """
+select footprint.method, footprint.value, footprint.unit, footprint.factor_id,
+    footprint.match_level, footprint.factor_fallback, footprint.energy_parameter_id,
+    footprint.pue_parameter_id, energy.annual_energy_kwh, coalesce(pue.pue, 1.0) as pue,
+    shares.year_share, grid.value as grid_value
+from fct_footprint as footprint
+inner join int_use_phase_shares_allocated as shares
+    on footprint.item_id = shares.asset_id and footprint.reporting_year = shares.reporting_year
+inner join int_annual_energy_matched as energy
+    on footprint.item_id = energy.asset_id and footprint.reporting_year = energy.reporting_year
+inner join int_hardware_assets_located as located on footprint.item_id = located.asset_id
+left join int_pue_matched as pue
+    on located.data_centre_id = pue.data_centre_id
+    and footprint.reporting_year = pue.reporting_year
+inner join int_grid_factors_matched as grid
+    on located.country_code = grid.country_code
+    and footprint.reporting_year = grid.reporting_year
+    and footprint.criterion = grid.criterion
+where footprint.source_kind = 'hardware_asset' and footprint.stage = 'use'
+    and footprint.item_id = ? and footprint.reporting_year = ? and footprint.criterion = ?
+order by footprint.method
+"""
+
+
+def explain(
+    connection: duckdb.DuckDBPyConnection,
+    key: str,
+    *,
+    year: int | None = None,
+    criterion: str = CLIMATE,
+    language: str = "en",
+) -> str:
+    """The explanation of an asset (`alm_hardware` sys_id) or a catalogue item (`sc_cat_item`
+    sys_id or exact name) as printable text. Raises ``KeyError`` when it is neither."""
+    t = translator(language)
+    asset = connection.sql(
+        """
+        select * from dim_hardware_assets where asset_id = ? or asset_tag = ?
+        """,
+        params=[key, key],
+    ).pl()
+    if asset.height:
+        year = year or latest_complete_year(connection)
+        return _explain_asset(connection, asset.row(0, named=True), year, criterion, t, language)
+    if has_table(connection, "mart_catalogue_item_impact"):
+        items = connection.sql(
+            "select * from mart_catalogue_item_impact where (catalogue_item_id = ? or"
+            " catalogue_item_name = ?) and criterion = ? order by not is_default_country,"
+            " country_code",
+            params=[key, key, criterion],
+        ).pl()
+        if items.height:
+            return _explain_item(items, t, language)
+    raise KeyError(t("explain_unknown", key=key))
+
+
+def _explain_asset(
+    connection: duckdb.DuckDBPyConnection,
+    asset: dict,
+    year: int,
+    criterion: str,
+    t: Callable[..., str],
+    language: str,
+) -> str:
+    def n(value: float | None, digits: int = 2) -> str:
+        return number(value, language, digits)
+
+    disposed = t("explain_disposed", day=asset["disposed_on"]) if asset["disposed_on"] else ""
+    status = connection.execute(
+        "select year_status from dim_reporting_years where reporting_year = ?", [year]
+    ).fetchall()
+    lines = [
+        t(
+            "explain_asset",
+            asset=asset["asset_id"],
+            category=asset["device_category"],
+            model=asset["model_name"] or "—",
+            acquired=asset["acquired_on"],
+            lifetime=n(asset["lifetime_years"], 1),
+            lifetime_source=asset["lifetime_source"],
+            window_end=asset["window_ends_on"],
+            disposed=disposed,
+        ),
+        t(
+            "explain_place",
+            town=asset["town_name"] or "—",
+            location=asset["location_name"] or "—",
+            data_centre=t("explain_data_centre") if asset["is_in_data_centre"] else "",
+        ),
+        "",
+        t(
+            "explain_year",
+            year=year,
+            status=t(f"status_{status[0][0]}") if status else "—",
+            criterion=criterion,
+        ),
+    ]
+    arguments = [asset["asset_id"], year, criterion]
+    embodied = connection.sql(_EMBODIED, params=arguments).pl()
+    use = connection.sql(_USE, params=arguments).pl()
+    for row in embodied.iter_rows(named=True):
+        lines.append(
+            "  "
+            + t(
+                "explain_embodied",
+                stage=row["stage"],
+                method=t(f"method_{row['method']}"),
+                factor=row["factor_id"],
+                factor_value=n(row["factor_value"]),
+                unit=row["unit"],
+                match_level=row["match_level"],
+                share=n(row["share"], 4),
+                value=n(row["value"]),
+            )
+        )
+        lines.extend(_fallback(row, t))
+    for row in use.iter_rows(named=True):
+        lines.append(
+            "  "
+            + t(
+                "explain_use",
+                method=t(f"method_{row['method']}"),
+                energy=n(row["annual_energy_kwh"], 1),
+                pue=n(row["pue"]),
+                year_share=n(row["year_share"], 4),
+                factor=row["factor_id"],
+                grid=n(row["grid_value"], 4),
+                unit=row["unit"],
+                match_level=row["match_level"],
+                value=n(row["value"]),
+            )
+        )
+        lines.extend(_fallback(row, t))
+    lines.extend(_other_sources(connection, asset["asset_id"], year, criterion, t, language))
+    totals = connection.execute(
+        "select method, unit, sum(value), sum(value_min), sum(value_max) from fct_footprint"
+        f" where {_asset_rows(connection)} and reporting_year = ? and criterion = ?"
+        " group by method, unit order by method",
+        arguments,
+    ).fetchall()
+    if not totals:
+        lines.append("  " + t("explain_no_rows", year=year))
+    for method, unit, value, low, high in totals:
+        lines.append(
+            t(
+                "explain_total",
+                method=t(f"method_{method}"),
+                value=n(value),
+                unit=unit,
+                low=n(low),
+                high=n(high),
+            )
+        )
+    factor_ids = sorted(
+        {*embodied["factor_id"], *use["factor_id"], *use["energy_parameter_id"].drop_nulls()}
+        | set(use["pue_parameter_id"].drop_nulls())
+    )
+    lines.extend(_factor_sources(connection, factor_ids, t))
+    return "\n".join(lines)
+
+
+def _asset_rows(connection: duckdb.DuckDBPyConnection) -> str:
+    """The rows borne by an asset: its own, and (where fct_footprint has `asset_id`) the shares
+    of transports and contracts attributed to it."""
+    columns = {
+        name
+        for (name,) in connection.execute(
+            "select column_name from information_schema.columns where table_name = 'fct_footprint'"
+        ).fetchall()
+    }
+    return "coalesce(asset_id, item_id) = ?" if "asset_id" in columns else "item_id = ?"
+
+
+def _other_sources(
+    connection: duckdb.DuckDBPyConnection,
+    asset_id: str,
+    year: int,
+    criterion: str,
+    t: Callable[..., str],
+    language: str,
+) -> list[str]:
+    rows = connection.sql(
+        "select source_kind, stage, method, value, unit, factor_id, match_level, factor_fallback"
+        f" from fct_footprint where {_asset_rows(connection)} and reporting_year = ?"
+        " and criterion = ? and source_kind <> 'hardware_asset' order by source_kind, method",
+        params=[asset_id, year, criterion],
+    ).pl()
+    lines = []
+    for row in rows.iter_rows(named=True):
+        lines.append(
+            "  "
+            + t(
+                "explain_other",
+                source_kind=row["source_kind"],
+                stage=row["stage"],
+                method=t(f"method_{row['method']}"),
+                value=number(row["value"], language, 2),
+                unit=row["unit"],
+                factor=row["factor_id"],
+                match_level=row["match_level"],
+            )
+        )
+        lines.extend(_fallback(row, t))
+    return lines
+
+
+def _fallback(row: dict, t: Callable[..., str]) -> list[str]:
+    return (
+        [t("explain_fallback", fallback=row["factor_fallback"])] if row["factor_fallback"] else []
+    )
+
+
+def _factor_sources(
+    connection: duckdb.DuckDBPyConnection, factor_ids: list[str], t: Callable[..., str]
+) -> list[str]:
+    """Each factor or parameter with its source and edition (the staging views of the factor
+    tables the build read)."""
+    if not factor_ids:
+        return []
+    marks = ", ".join("?" for _ in factor_ids)
+    rows = connection.sql(
+        f"""
+        select factor_id as id, source_title, source_url, source_year, data_set, edition,
+            valid_from, valid_to
+        from stg_factors__emission_factors where factor_id in ({marks})
+        union all
+        select parameter_id, source_title, null, source_year, data_set, null, valid_from,
+            valid_to
+        from stg_factors__parameters where parameter_id in ({marks})
+        order by id
+        """,
+        params=[*factor_ids, *factor_ids],
+    ).pl()
+    lines = ["", t("explain_factors")]
+    for row in rows.unique("id", keep="first", maintain_order=True).iter_rows(named=True):
+        lines.append(
+            "  "
+            + t(
+                "explain_factor",
+                factor=row["id"],
+                source=row["source_title"],
+                year=row["source_year"],
+                url=row["source_url"] or "—",
+                data_set=row["data_set"],
+                edition=row["edition"] or "—",
+                valid_from=row["valid_from"] or "—",
+                valid_to=row["valid_to"] or "—",
+            )
+        )
+    return lines
+
+
+def _explain_item(items: pl.DataFrame, t: Callable[..., str], language: str) -> str:
+    def n(value: float | None, digits: int = 2) -> str:
+        return number(value, language, digits)
+
+    lines = []
+    for row in items.iter_rows(named=True):
+        lines += [
+            t(
+                "explain_item",
+                name=row["catalogue_item_name"],
+                item=row["catalogue_item_id"],
+                model=row["model_name"],
+                category=row["device_category"],
+                country=row["country_code"],
+            ),
+            "  "
+            + t(
+                "explain_item_embodied",
+                manufacturing=n(row["manufacturing"]),
+                distribution=n(row["distribution"]),
+                end_of_life=n(row["end_of_life"]),
+                embodied=n(row["embodied"]),
+                unit=row["unit"],
+            ),
+            "  "
+            + t(
+                "explain_item_year",
+                embodied=n(row["embodied"]),
+                lifetime=n(row["lifetime_years"], 1),
+                annual_use=n(row["annual_use"]),
+                per_year=n(row["impact_per_year"]),
+                unit=row["unit"],
+            ),
+            "  "
+            + t(
+                "explain_item_life",
+                embodied=n(row["embodied"]),
+                annual_use=n(row["annual_use"]),
+                lifetime=n(row["lifetime_years"], 1),
+                life=n(row["life_impact"]),
+                unit=row["unit"],
+                low=n(row["life_impact_min"]),
+                high=n(row["life_impact_max"]),
+                label=row[f"label_{language}"] or "—",
+            ),
+        ]
+    return "\n".join(lines)
