@@ -209,9 +209,9 @@ class _Writer:
             named=True
         ):
             cards.append(
-                f'<div class="figure" id="headline-{html.escape(row["criterion"])}">'
-                f"<div>{html.escape(row['criterion'])}</div>"
-                f'<div class="value" data-value="{row["value"]!r}">{self.n(row["value"])}</div>'
+                f'<div class="figure"><div>{html.escape(row["criterion"])}</div>'
+                f'<div class="value" id="headline-{html.escape(row["criterion"])}"'
+                f' data-value="{row["value"]!r}">{self.n(row["value"])}</div>'
                 f"<div>{html.escape(row['unit'])} · {self.t('col_range')} "
                 f"{self.n(row['value_min'])} – {self.n(row['value_max'])}</div></div>"
             )
