@@ -29,6 +29,7 @@ class Filters:
     cost_centers: Sequence[str] = field(default_factory=tuple)
     categories: Sequence[str] = field(default_factory=tuple)
     sources: Sequence[str] = field(default_factory=tuple)
+    locations: Sequence[str] = field(default_factory=tuple)
 
     def where(self) -> tuple[str, list[object]]:
         """A SQL condition on fct_footprint's columns and its parameters."""
@@ -39,9 +40,10 @@ class Filters:
             ("cost_center_id", self.cost_centers),
             ("device_category", self.categories),
             ("source_kind", self.sources),
+            ("location_id", self.locations),
         ):
             if values:
-                clauses.append(f"{column} in ({', '.join('?' for _ in values)})")
+                clauses.append(f"fct_footprint.{column} in ({', '.join('?' for _ in values)})")
                 parameters.extend(values)
         return " and ".join(clauses), parameters
 
@@ -65,6 +67,35 @@ def _frame(
     if not all(has_table(connection, name) for name in needs):
         return None
     return connection.sql(sql, params=list(parameters)).pl()
+
+
+def total(
+    connection: duckdb.DuckDBPyConnection,
+    year: int,
+    *,
+    method: str = DEFAULT_METHOD,
+    filters: Filters | None = None,
+) -> float:
+    """The year's climate footprint (tCO2e) within the filters."""
+    where, parameters = (filters or Filters()).where()
+    return connection.execute(
+        f"select coalesce(sum(value), 0) / 1000 from fct_footprint where reporting_year = ?"
+        f" and method = ? and criterion = '{CLIMATE}' and {where}",
+        [year, method, *parameters],
+    ).fetchall()[0][0]
+
+
+def choices(connection: duckdb.DuckDBPyConnection) -> dict[str, list[tuple[str, str]]]:
+    """The values each dashboard filter offers, as (value, label) pairs."""
+    queries = {
+        "town": "select town_id, town_name from dim_towns order by town_name",
+        "department": "select department_id, department_name from dim_departments order by 2",
+        "cost_center": "select cost_center_id, cost_center_name from dim_cost_centers order by 2",
+        "category": "select distinct device_category, device_category from fct_footprint"
+        " where device_category is not null order by 1",
+        "source": "select distinct source_kind, source_kind from fct_footprint order by 1",
+    }
+    return {key: connection.execute(sql).fetchall() for key, sql in queries.items()}
 
 
 def reporting_years(connection: duckdb.DuckDBPyConnection) -> pl.DataFrame:
