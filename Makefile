@@ -29,6 +29,7 @@ lint: $(VENV)/.synced
 	$(BIN)/ruff format --check .
 	mkdir -p $(LINT_DIR)
 	cd dbt_project && EMPREINTE_BUILD_DB=$(LINT_DIR)/lint.duckdb EMPREINTE_LAKE=$(LINT_DIR)/lake \
+		EMPREINTE_INTERNAL_DB=$(LINT_DIR)/internal.duckdb \
 		../$(BIN)/sqlfluff lint models
 
 format: $(VENV)/.synced

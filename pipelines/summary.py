@@ -91,3 +91,31 @@ def _table(frame: pl.DataFrame) -> str:
         thousands_separator=" ",
     ):
         return str(frame)
+
+
+def headline_figures(connection: duckdb.DuckDBPyConnection) -> dict[str, float]:
+    """The figures a publish is judged by: the number of assets, and climate change (tCO2e)
+    per method for the as-of year (to date) and the year before."""
+    figures: dict[str, float] = {
+        "assets": connection.execute("select count(*) from dim_hardware_assets").fetchall()[0][0]
+    }
+    for method, year, tco2e in connection.execute(
+        """
+        select method, reporting_year, round(sum(tco2e), 1)
+        from climate_footprint_yearly
+        where reporting_year between extract(year from as_of_date) - 1
+            and extract(year from as_of_date)
+        group by all order by all
+        """
+    ).fetchall():
+        figures[f"tco2e_{method}_{year}"] = tco2e
+    return figures
+
+
+def changes(current: dict[str, float], previous: dict[str, float]) -> dict[str, float]:
+    """The relative change (percent) of each figure present in both."""
+    return {
+        f"{name}_change_percent": round(100 * (value - previous[name]) / previous[name], 1)
+        for name, value in current.items()
+        if previous.get(name)
+    }
