@@ -188,8 +188,10 @@ def _run_pipeline(paths: WarehousePaths, command: str) -> int:
         raise_on_error=False,
     )
     if not result.success:
+        from pipelines.status import failure_message
+
         failures = [
-            f"{event.step_key}: {_first_lines(event.event_specific_data.error)}"
+            f"{event.step_key}: {failure_message(event.event_specific_data.error)}"
             for event in result.get_step_failure_events()
         ]
         kept = (
@@ -219,11 +221,6 @@ def prepare_dagster_home(paths: WarehousePaths) -> Path:
     if not (home / "dagster.yaml").exists():
         (home / "dagster.yaml").write_text(DAGSTER_YAML)
     return home
-
-
-def _first_lines(error: object) -> str:
-    message = getattr(error, "message", "") or "failed"
-    return " ".join(line.strip() for line in message.strip().splitlines()[:3])
 
 
 def _query(arguments: argparse.Namespace) -> int:

@@ -119,10 +119,19 @@ def _summarise(instance: dg.DagsterInstance, record: Any) -> RunSummary:
                     f"{evaluation.asset_key.to_user_string()}:{evaluation.check_name}"
                 )
         elif event.event_type == dg.DagsterEventType.STEP_FAILURE:
-            error = event.event_specific_data.error
-            message = (error.message if error else "failed").strip().splitlines()
-            summary.failed_steps[event.step_key or "?"] = " ".join(message[:3])
+            summary.failed_steps[event.step_key or "?"] = failure_message(
+                event.event_specific_data.error
+            )
     return summary
+
+
+def failure_message(error: Any, lines: int = 3) -> str:
+    """What went wrong, in a few lines: the innermost cause of a step's error (the exception
+    the code raised, rather than Dagster's wrapper around it)."""
+    while error is not None and getattr(error, "cause", None) is not None:
+        error = error.cause
+    message = (getattr(error, "message", None) or "failed").strip().splitlines()
+    return " ".join(line.strip() for line in message[:lines])
 
 
 def _loaded(table: str, figures: dict[str, Any]) -> str:

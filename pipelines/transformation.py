@@ -45,6 +45,23 @@ class LayeredTranslator(DagsterDbtTranslator):
             return "bi"
         return folders[0]
 
+    def get_asset_check_spec(
+        self,
+        asset_spec: dg.AssetSpec,
+        manifest: Mapping[str, Any],
+        unique_id: str,
+        project: DbtProject | None,
+    ) -> dg.AssetCheckSpec | None:
+        """A dbt test as an asset check, described by the test's own description or by what it
+        tests (``not_null on model_id``)."""
+        spec = super().get_asset_check_spec(asset_spec, manifest, unique_id, project)
+        if spec is None or spec.description:
+            return spec
+        test = manifest["nodes"][unique_id]
+        kind = (test.get("test_metadata") or {}).get("name", test["name"])
+        column = f" on {test['column_name']}" if test.get("column_name") else ""
+        return spec._replace(description=test.get("description") or f"dbt test {kind}{column}")
+
 
 @dbt_assets(
     manifest=dbt_project.manifest_path,

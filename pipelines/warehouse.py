@@ -164,6 +164,14 @@ def prepare_build(paths: WarehousePaths, *, from_published: bool) -> None:
         pl.DataFrame(schema=EDITION_SCHEMA).write_parquet(paths.editions / "_schema.parquet")
 
 
+def sqlalchemy_url(paths: WarehousePaths) -> str:
+    """The published warehouse's SQLAlchemy URL (``duckdb-engine``), read-only and without
+    external access, as Superset and other SQLAlchemy-based tools open it."""
+    options = {**READER_CONFIG, "lock_configuration": True}
+    query = "&".join(f"{name}={str(value).lower()}" for name, value in options.items())
+    return f"duckdb:///{paths.warehouse}?{query}"
+
+
 def connect_read_only(paths: WarehousePaths) -> duckdb.DuckDBPyConnection:
     """A read-only connection to the published warehouse, as analysts and BI tools open it.
 
