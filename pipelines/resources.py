@@ -32,7 +32,7 @@ class WarehouseResource(dg.ConfigurableResource):
         default = WarehousePaths.from_env()
         data_dir = Path(self.data_dir).resolve() if self.data_dir else default.data_dir
         if self.warehouse:
-            warehouse = Path(self.warehouse).resolve()
+            warehouse = Path(self.warehouse).absolute()  # a link: never resolved
         elif self.data_dir:
             warehouse = data_dir / "warehouse.duckdb"
         else:

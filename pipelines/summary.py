@@ -13,7 +13,7 @@ HEADLINE = "criterion = 'climate_change'"
 def footprint_summary(connection: duckdb.DuckDBPyConnection, *, years: int = 5) -> str:
     """Footprint per town and year (tCO2e), totals per method, top categories and coverage."""
     latest = connection.execute(
-        f"select max(reporting_year) from fct_footprint where {HEADLINE} and stage = 'use'"
+        "select max(reporting_year) from climate_footprint_yearly where stage = 'use'"
     ).fetchall()[0][0]
     if latest is None:
         return "The published warehouse holds no footprint yet."
@@ -21,9 +21,9 @@ def footprint_summary(connection: duckdb.DuckDBPyConnection, *, years: int = 5) 
     by_town = connection.sql(
         f"""
         pivot (
-            select town_name as town, reporting_year, value / 1000 as tco2e
-            from fct_footprint
-            where {HEADLINE} and method = 'amortised'
+            select town_name as town, reporting_year, tco2e
+            from climate_footprint_yearly
+            where method = 'amortised'
                 and reporting_year between {first} and {latest}
         )
         on reporting_year using round(sum(tco2e), 1) group by town order by town
@@ -32,9 +32,9 @@ def footprint_summary(connection: duckdb.DuckDBPyConnection, *, years: int = 5) 
     totals = connection.sql(
         f"""
         pivot (
-            select method, reporting_year, value / 1000 as tco2e
-            from fct_footprint
-            where {HEADLINE} and reporting_year between {first} and {latest}
+            select method, reporting_year, tco2e
+            from climate_footprint_yearly
+            where reporting_year between {first} and {latest}
         )
         on reporting_year using round(sum(tco2e), 1) group by method order by method
         """

@@ -79,7 +79,7 @@ def test_every_asset_is_matched_to_a_sourced_factor(pipeline_run: PipelineRun) -
         unmapped = connection.execute(
             "select count(*) from dim_hardware_assets where match_level = 'unmapped'"
         ).fetchall()[0][0]
-        used = connection.execute("select distinct factor_id from fct_footprint").pl()
+        used = connection.sql("select distinct factor_id from fct_footprint").pl()
     # The factor rows are in the lake (the published warehouse holds the marts only).
     sourced = pl.read_parquet(factors).filter(
         pl.col("source_title").is_not_null() & pl.col("source_year").is_not_null()

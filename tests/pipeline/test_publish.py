@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import ast
 import json
+import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import duckdb
@@ -24,6 +27,9 @@ from pipelines.published import (
 from pipelines.warehouse import MARTS, WarehousePaths, connect_build, connect_read_only
 from tests.pipeline.conftest import point_at, run_nightly
 from tests.pipeline.publish_helpers import as_a_reader, build_with, checksum
+
+DBT = str(Path(sys.executable).with_name("dbt"))
+REPO = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
@@ -226,3 +232,28 @@ def test_a_night_with_bad_rows_keeps_the_last_good_warehouse(
 
         fake.store.update("alm_hardware", asset["sys_id"], {"install_status": "1"})
         assert run_nightly(), "the next good night publishes again"
+
+
+def test_duckdb_memory_and_spill_settings_reach_the_build_dbt_and_readers(
+    paths: WarehousePaths, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("EMPREINTE_DUCKDB_MEMORY_LIMIT", "512MB")
+    settings = "select current_setting('memory_limit') as m, current_setting('temp_directory') as t"
+    build_with(paths, 1)
+    with connect_build(paths) as connection:
+        assert connection.execute(settings).fetchall() == [
+            ("488.2 MiB", str(paths.temp_directory))  # 512 × 10^6 bytes in MiB
+        ]
+    publish(paths)
+    with connect_read_only(paths) as connection:
+        assert connection.execute(settings).fetchall()[0][0] == "488.2 MiB"
+    shown = subprocess.run(
+        [DBT, "show", "--inline", settings, "--output", "json", "--log-format", "json"],
+        cwd=REPO / "dbt_project",
+        env={**os.environ, **paths.dbt_env()},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert shown.returncode == 0, shown.stdout[-2000:]
+    assert f'"m": "488.2 MiB", "t": "{paths.temp_directory}"' in shown.stdout.replace("\\", "")

@@ -44,11 +44,10 @@ final as (
         yearly.town_id,
         yearly.town_name,
         yearly.device_category,
-        yearly.factor_set,
-        {%- for criterion, column in criteria.items() %}
-        sum(case when yearly.criterion = '{{ criterion }}' then yearly.value end) as {{ column }}
-        {{- "," if not loop.last }}
-        {%- endfor %}
+        {% for name, column in criteria.items() %}
+            sum(case when yearly.criterion = '{{ name }}' then yearly.value end) as {{ column }},
+        {% endfor %}
+        yearly.factor_set
     from yearly
     cross join warehouse
     group by
