@@ -82,7 +82,7 @@ def test_every_asset_is_matched_to_a_sourced_factor(pipeline_run: PipelineRun) -
         used = connection.sql("select distinct factor_id from fct_footprint").pl()
     # The factor rows are in the lake (the published warehouse holds the marts only).
     sourced = pl.read_parquet(factors).filter(
-        pl.col("source_title").is_not_null() & pl.col("source_year").is_not_null()
+        pl.col("source").is_not_null() & pl.col("source_year").is_not_null()
     )
     unsourced = used.join(sourced, on="factor_id", how="anti").height
     assert unmapped == 0
