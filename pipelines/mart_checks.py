@@ -40,7 +40,7 @@ def mart_gates(
 ) -> Iterator[dg.AssetCheckResult]:
     """The blocking quality gates of the build, before it is published."""
     paths = warehouse.paths
-    for gate in evaluate(paths, paths.quality / context.run.run_id):
+    for gate in evaluate(paths, paths.quality / context.run.run_id / "marts"):
         yield dg.AssetCheckResult(
             check_name=gate.name,
             asset_key=dg.AssetKey(FOOTPRINT),

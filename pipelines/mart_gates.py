@@ -10,7 +10,7 @@ Plain Python; ``pipelines.mart_checks`` runs them as blocking Dagster asset chec
   (``EMPREINTE_VOLUME_BAND``, default 0.5: from half to one and a half times), so a night that
   loses most of the fleet cannot publish; the first publish has nothing to compare with.
 
-GX's own HTML rendering of each validation is written to ``<data>/quality/<run_id>/``.
+GX's own HTML rendering of each validation is written to ``<data>/quality/<run_id>/marts/``.
 """
 
 from __future__ import annotations
