@@ -67,14 +67,11 @@ def band_from_env() -> float:
 def volumes(connection: duckdb.DuckDBPyConnection, schema: str | None = None) -> dict[str, float]:
     """Row counts of the fact and fleet, and the climate total per method (kgCO2e)."""
     prefix = f"{schema}." if schema else ""
-    figures = {
-        f"{FOOTPRINT} rows": connection.execute(
-            f"select count(*) from {prefix}{FOOTPRINT}"
-        ).fetchall()[0][0],
-        f"{FLEET} rows": connection.execute(f"select count(*) from {prefix}{FLEET}").fetchall()[0][
-            0
-        ],
-    }
+
+    def rows(relation: str) -> int:
+        return connection.execute(f"select count(*) from {prefix}{relation}").fetchall()[0][0]
+
+    figures: dict[str, float] = {f"{FOOTPRINT} rows": rows(FOOTPRINT), f"{FLEET} rows": rows(FLEET)}
     for method, total in connection.execute(
         f"select method, sum(value) from {prefix}{FOOTPRINT}"
         " where criterion = 'climate_change' group by method order by method"

@@ -24,7 +24,7 @@ import re
 import shutil
 import stat
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import duckdb
@@ -109,9 +109,7 @@ def publish(paths: WarehousePaths, *, run_id: str = "", keep: int | None = None)
     (folder / "marts").mkdir(parents=True)
     with connect_build(paths) as connection:
         rows = {
-            mart: connection.execute(f"select count(*) from {PUBLISHED_SCHEMA}.{mart}").fetchall()[
-                0
-            ][0]
+            mart: connection.execute(f"select count(*) from {PUBLISHED_SCHEMA}.{mart}").fetchall()
             for mart in MARTS
         }
         _record_publication(connection, published_at, version, run_id)
@@ -125,7 +123,8 @@ def publish(paths: WarehousePaths, *, run_id: str = "", keep: int | None = None)
     os.replace(folder, paths.published / version)
     _point_at(paths, version)
     _keep_newest(paths, keep)
-    return Publication(version, previous, published_at, rows)
+    counts = {mart: found[0][0] for mart, found in rows.items()}
+    return Publication(version, previous, published_at, counts)
 
 
 def rollback(paths: WarehousePaths) -> tuple[str, str]:
@@ -158,10 +157,10 @@ def edition_file_name(factor_set: str) -> str:
 
 
 def _new_version(paths: WarehousePaths, when: datetime) -> str:
-    version = when.strftime("%Y%m%dT%H%M%S%fZ")
-    while (paths.published / version).exists():  # two publishes in one microsecond
-        version = version[:-1] + "0Z"
-    return version
+    """The version's name: its UTC time to the microsecond, so names sort in time order."""
+    while (paths.published / when.strftime("%Y%m%dT%H%M%S%fZ")).exists():
+        when += timedelta(microseconds=1)  # two publishes in one microsecond
+    return when.strftime("%Y%m%dT%H%M%S%fZ")
 
 
 def _record_publication(
