@@ -114,7 +114,7 @@ def coverage(warehouse: Path | str | None = None) -> str:
         columns = [column[0] for column in result.description]
         frame = pl.DataFrame(result.fetchall(), schema=columns, orient="row")
     if frame.is_empty():
-        return "no hardware asset in main.dim_hardware_assets"
+        return "no hardware asset in marts.dim_hardware_assets"
     assets, footprint = frame["assets"].sum(), frame["footprint_kgco2e"].sum() or 0.0
     lines = [f"{'match level':<22}{'assets':>10}{'share':>8}{'kgCO2e':>16}{'share':>8}"]
     for row in frame.iter_rows(named=True):
@@ -133,7 +133,7 @@ COVERAGE_SQL = """
 -- also lists unmapped assets); its footprint is all its rows, climate change, amortised.
 with footprint as (
     select item_id, sum(value) as value
-    from main.fct_footprint
+    from marts.fct_footprint
     where source_kind = 'hardware_asset' and criterion = 'climate_change'
         and method = 'amortised'
     group by item_id
@@ -142,7 +142,7 @@ select
     assets.match_level,
     count(*) as assets,
     cast(sum(footprint.value) as double) as footprint_kgco2e
-from main.dim_hardware_assets as assets
+from marts.dim_hardware_assets as assets
 left join footprint on assets.asset_id = footprint.item_id
 group by assets.match_level
 order by case assets.match_level when 'configuration' then 1 when 'model' then 2

@@ -16,7 +16,13 @@ import duckdb
 from connectors.servicenow.progress import configure_json_logging
 from connectors.servicenow.settings import SettingsError
 from pipelines.configuration import check_settings, describe, load_env_file
-from pipelines.demo import NotADemoFolder, demo_folder, fake_instance, prepare_demo_folder
+from pipelines.demo import (
+    NotADemoFolder,
+    check_demo_folder,
+    demo_folder,
+    fake_instance,
+    prepare_demo_folder,
+)
 from pipelines.lock import DataFolderBusy, writer_lock
 from pipelines.published import NothingToRollBack
 from pipelines.warehouse import WarehousePaths, connect_read_only
@@ -149,6 +155,7 @@ def _demo(arguments: argparse.Namespace) -> int:
     check_settings(needs_instance=False)
     paths = WarehousePaths.at(folder)
     started = time.monotonic()
+    check_demo_folder(folder)  # before the lock, which would write its file there
     with writer_lock(folder, "empreinte demo"):
         prepare_demo_folder(folder, arguments.seed, arguments.scale)
         with fake_instance(arguments.seed, arguments.scale) as environment:

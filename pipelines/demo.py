@@ -38,6 +38,20 @@ def demo_folder(given: str | None) -> Path:
     return Path(given or os.environ.get(DEMO_DIR_VARIABLE) or DEFAULT_DEMO_DIR).resolve()
 
 
+def check_demo_folder(folder: Path) -> None:
+    """Raise `NotADemoFolder` unless ``folder`` is missing, empty, or the demo's (it has the
+    marker). Writes nothing."""
+    if (folder / DEMO_MARKER).is_file() or not folder.exists():
+        return
+    found = sorted(entry.name for entry in folder.iterdir() if entry.name != LOCK_FILE)
+    if found:
+        raise NotADemoFolder(
+            f"{folder} holds data the demo did not create ({', '.join(found[:5])}); the demo"
+            " only writes to an empty folder or one it made (it has a demo.json). Give it"
+            " another folder with --data-dir."
+        )
+
+
 def prepare_demo_folder(folder: Path, seed: int, scale: float) -> None:
     """Make ``folder`` the demo's: create it with its marker, or check the marker is there.
 
@@ -45,6 +59,7 @@ def prepare_demo_folder(folder: Path, seed: int, scale: float) -> None:
     its lake and published versions describe another fleet. Any other folder that holds
     something is refused with `NotADemoFolder`.
     """
+    check_demo_folder(folder)
     marker = folder / DEMO_MARKER
     wanted = {"seed": seed, "scale": scale}
     if marker.is_file():
@@ -58,14 +73,6 @@ def prepare_demo_folder(folder: Path, seed: int, scale: float) -> None:
                     entry.unlink()
             marker.write_text(json.dumps(wanted))
         return
-    if folder.exists():
-        found = sorted(entry.name for entry in folder.iterdir() if entry.name != LOCK_FILE)
-        if found:
-            raise NotADemoFolder(
-                f"{folder} holds data the demo did not create ({', '.join(found[:5])}); the"
-                " demo only writes to an empty folder or one it made (it has a demo.json)."
-                " Give it another folder with --data-dir."
-            )
     folder.mkdir(parents=True, exist_ok=True)
     marker.write_text(json.dumps(wanted))
 

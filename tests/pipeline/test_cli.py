@@ -18,7 +18,7 @@ import pytest
 from connectors.servicenow.fake.metropolis import generate
 from connectors.servicenow.settings import SettingsError
 from pipelines.configuration import check_settings
-from pipelines.demo import DEFAULT_DEMO_DIR, demo_folder
+from pipelines.demo import DEFAULT_DEMO_DIR, NotADemoFolder, demo_folder, prepare_demo_folder
 from pipelines.warehouse import WarehousePaths
 
 EMPREINTE = str(Path(sys.executable).with_name("empreinte"))
@@ -93,7 +93,25 @@ def test_the_demo_refuses_a_folder_it_did_not_create(tmp_path: Path) -> None:
     assert "holds data the demo did not create (lake)" in result.stderr
     assert "Starting the fake" not in result.stdout
     assert batch.read_bytes() == b"a night's batch"
-    assert sorted(path.name for path in production.iterdir()) == [".writer.lock", "lake"]
+    assert [path.name for path in production.iterdir()] == ["lake"], "nothing written there"
+
+
+def test_a_new_demo_empties_only_the_folder_the_demo_made(tmp_path: Path) -> None:
+    folder = tmp_path / "demo"
+    prepare_demo_folder(folder, seed=1, scale=0.1)
+    for made in ("lake/servicenow", "published/v1", "dagster"):
+        (folder / made).mkdir(parents=True)
+    (folder / "dagster" / "runs.db").write_bytes(b"history")
+    prepare_demo_folder(folder, seed=1, scale=0.1)  # the same demo again keeps its lake
+    assert (folder / "lake" / "servicenow").is_dir()
+    prepare_demo_folder(folder, seed=2, scale=0.1)  # another fleet: a new lake
+    assert sorted(path.name for path in folder.iterdir()) == ["dagster", "demo.json"]
+    assert (folder / "dagster" / "runs.db").read_bytes() == b"history"
+    assert json.loads((folder / "demo.json").read_text()) == {"seed": 2, "scale": 0.1}
+    (folder / "demo.json").unlink()
+    with pytest.raises(NotADemoFolder, match="holds data the demo did not create"):
+        prepare_demo_folder(folder, seed=2, scale=0.1)
+    assert (folder / "dagster" / "runs.db").exists()
 
 
 def test_query_reads_the_published_warehouse(demo) -> None:
@@ -204,6 +222,13 @@ def test_publish_lists_versions_and_refuses_a_rollback_with_none_kept(demo) -> N
     result = empreinte("publish", "--rollback", data_dir=folder)
     assert result.returncode == 2
     assert "no published version before" in result.stderr
+
+
+def test_make_dev_without_an_instance_stops_before_dagster(tmp_path: Path) -> None:
+    result = empreinte("dev", data_dir=tmp_path / "data")
+    assert result.returncode == 2
+    assert result.stderr.startswith("empreinte dev: EMPREINTE_SERVICENOW_URL is not set")
+    assert result.stderr.count("\n") == 1 and not (tmp_path / "data").exists()
 
 
 def test_run_without_an_instance_names_the_missing_setting(tmp_path: Path) -> None:

@@ -163,5 +163,5 @@ def test_a_night_that_loses_the_fleet_is_not_published(
         assert "volumes_within_band_of_last_publish" in failure
         assert f"the last good warehouse stays published at {paths.warehouse}" in failure
         assert checksum(paths.warehouse) == published
-        report = next((paths.quality).glob("*/volumes_within_band_of_last_publish.html"))
+        report = next(paths.quality.glob("*/marts/volumes_within_band_of_last_publish.html"))
         assert "ratio" in report.read_text()
