@@ -113,5 +113,8 @@ def fake_instance(seed: int, scale: float) -> Iterator[dict[str, str]]:
             "EMPREINTE_SERVICENOW_PASSWORD": password,
         }
     finally:
-        process.terminate()
+        # Killed, not asked to stop: it keeps nothing, and a process started where SIGTERM is
+        # ignored (Dagster maps SIGTERM to SIGINT's handler, ignored in background jobs)
+        # inherits that and would outlive the demo.
+        process.kill()
         process.wait(timeout=10)

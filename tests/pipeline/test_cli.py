@@ -295,22 +295,32 @@ def test_the_env_file_is_read_and_the_real_environment_wins(tmp_path: Path) -> N
     assert "s3cret" not in result.stdout + result.stderr
 
 
-def test_a_failed_run_says_whether_a_warehouse_stays_published(tmp_path: Path) -> None:
+def test_a_failed_run_says_whether_a_warehouse_stays_published(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from pipelines.cli import main
+
     with socket.socket() as probe:  # a loopback port nothing listens on
         probe.bind(("127.0.0.1", 0))
         closed = probe.getsockname()[1]
-    result = empreinte(
-        "run",
-        data_dir=tmp_path / "data",
-        EMPREINTE_SERVICENOW_URL=f"http://127.0.0.1:{closed}",
-        EMPREINTE_SERVICENOW_USER="integration",
-        EMPREINTE_SERVICENOW_PASSWORD="not-a-real-one",
-        EMPREINTE_SERVICENOW_MAX_ATTEMPTS="1",
-    )
-    assert result.returncode == 1
-    assert "The run failed (servicenow_tables:" in result.stderr
-    assert "nothing has been published yet" in result.stderr
-    assert "stays published" not in result.stderr
+    monkeypatch.chdir(tmp_path)  # no .env here
+    monkeypatch.setattr("pipelines.cli.configure_json_logging", lambda: None)
+    for name in ("EMPREINTE_WAREHOUSE", "EMPREINTE_EXPORTS_DIR", "EMPREINTE_FACTOR_SET"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in {
+        "EMPREINTE_DATA_DIR": str(tmp_path / "data"),
+        "DAGSTER_HOME": str(tmp_path / "dagster"),
+        "EMPREINTE_SERVICENOW_URL": f"http://127.0.0.1:{closed}",
+        "EMPREINTE_SERVICENOW_USER": "integration",
+        "EMPREINTE_SERVICENOW_PASSWORD": "not-a-real-one",
+        "EMPREINTE_SERVICENOW_MAX_ATTEMPTS": "1",
+    }.items():
+        monkeypatch.setenv(name, value)
+    assert main(["run"]) == 1
+    failure = capsys.readouterr().err
+    assert "The run failed (servicenow_tables:" in failure
+    assert "nothing has been published yet" in failure
+    assert "stays published" not in failure
 
 
 @pytest.mark.slow
