@@ -7,7 +7,6 @@ from pipelines.emission_factors import factor_tables
 from pipelines.ingestion import servicenow_tables
 from pipelines.mart_checks import mart_gates
 from pipelines.publishing import published_editions, published_warehouse
-from pipelines.quality import alm_hardware_expectations
 from pipelines.resources import ServiceNowResource, WarehouseResource
 from pipelines.schedules import nightly_job, nightly_schedule
 from pipelines.sensors import exports_sensor
@@ -15,7 +14,7 @@ from pipelines.transformation import DBT_EXECUTABLE, dbt_models, dbt_project
 
 defs = dg.Definitions(
     assets=[servicenow_tables, factor_tables, dbt_models, published_warehouse, published_editions],
-    asset_checks=[alm_hardware_expectations, mart_gates],
+    asset_checks=[mart_gates],
     jobs=[nightly_job],
     schedules=[nightly_schedule],
     sensors=[exports_sensor],

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 
 import duckdb
 import polars as pl
 import pytest
 from factor_lake import MODELS, build_lake
+from override_rows import GOOD, csv_text
 
-from factors.commands import coverage, diff
+from factors.commands import coverage, diff, validate
 from factors.schema import (
+    CATEGORY_SOURCES,
     CONFIGURATION_MATCH_COLUMNS,
     EMISSION_FACTOR_TABLE_COLUMNS,
     FACTOR_FILE_COLUMNS,
@@ -38,6 +39,15 @@ def test_four_files_with_exact_columns(written) -> None:
     assert factors.schema["valid_from"] == pl.Date and factors.schema["source_year"] == pl.Int32
     assert factors.schema["is_last_resort"] == pl.Boolean
     assert factors.schema["precedence"] == pl.Int32
+    for table in ("emission_factors", "parameters"):
+        frame = written[table]
+        assert set(frame["quality"]) <= {"primary", "secondary", "proxy"}, table
+        assert set(frame["flag"].drop_nulls()) <= {
+            "upstream_outlier",
+            "negative_in_source",
+            "not_covered",
+        }
+    assert set(written["model_matches"]["category_source"]) == {"model_category"}
 
 
 def test_no_unmapped_model_for_the_fake_names(written) -> None:
@@ -73,31 +83,7 @@ def test_configurations_are_computed_once_each(written) -> None:
 def test_override_changes_exactly_the_targeted_model(lake: Path, tmp_path: Path) -> None:
     overrides = tmp_path / "overrides"
     overrides.mkdir()
-    with open(overrides / "supplier_pcf.csv", "w", newline="", encoding="utf-8") as handle:
-        writer = csv.DictWriter(handle, fieldnames=FACTOR_FILE_COLUMNS)
-        writer.writeheader()
-        writer.writerow(
-            {
-                "factor_id": "org/dell-latitude-5440",
-                "data_set": "organisation",
-                "scope": "model",
-                "key": "dell|latitude 5440",
-                "stage": "manufacturing",
-                "criterion": "climate_change",
-                "value": "250",
-                "value_min": "",
-                "value_max": "",
-                "unit": "kgCO2e/unit",
-                "source": "Dell product carbon footprint, Latitude 5440",
-                "source_url": "",
-                "source_year": "2023",
-                "valid_from": "2000-01-01",
-                "valid_to": "",
-                "region": "",
-                "is_last_resort": "false",
-                "notes": "Supplier sheet",
-            }
-        )
+    (overrides / "supplier_pcf.csv").write_text(csv_text([GOOD]), encoding="utf-8")
     before = pl.read_parquet(write_factor_tables(lake, overrides_dir=None)["model_matches"])
     paths = write_factor_tables(lake, overrides_dir=overrides)
     after = pl.read_parquet(paths["model_matches"])
@@ -111,7 +97,7 @@ def test_override_changes_exactly_the_targeted_model(lake: Path, tmp_path: Path)
     assert override["factor_id"].to_list() == ["org/dell-latitude-5440"]
 
 
-def test_unknown_country_in_override_is_rejected(lake: Path, tmp_path: Path) -> None:
+def test_unknown_country_in_override_is_left_out_and_reported(lake: Path, tmp_path: Path) -> None:
     from factors.validation import FactorValidationError
 
     overrides = tmp_path / "overrides"
@@ -119,11 +105,20 @@ def test_unknown_country_in_override_is_rejected(lake: Path, tmp_path: Path) -> 
     (overrides / "grid.csv").write_text(
         ",".join(FACTOR_FILE_COLUMNS) + "\n"
         "org/grid,organisation,grid,XX,use,climate_change,0.05,,,kgCO2e/kWh,Local supplier,,2024,"
-        "2024-01-01,,,false,\n",
+        "2024-01-01,,,false,primary,,\n",
         encoding="utf-8",
     )
+    paths = write_factor_tables(lake, overrides_dir=overrides)
+    # The row is left out and kept with its reason; the rest of the run goes on.
+    rejects = pl.read_parquet(paths["factor_rejects"])
+    assert rejects.select("line", "field").rows() == [(2, "key")]
+    assert rejects["file"].item().endswith("grid.csv")
+    assert rejects["reason"].item() == "unknown country code 'XX' (ISO 3166 alpha-2)"
+    factors = pl.read_parquet(paths["emission_factors"])
+    assert factors.filter(pl.col("precedence") == 0).is_empty()
+    # Checking the folder reports it as an error.
     with pytest.raises(FactorValidationError, match=r"grid.csv:2: key: unknown country code 'XX'"):
-        write_factor_tables(lake, overrides_dir=overrides)
+        validate(overrides)
 
 
 def test_coverage_reads_the_published_mart(tmp_path: Path) -> None:
@@ -131,11 +126,13 @@ def test_coverage_reads_the_published_mart(tmp_path: Path) -> None:
     with duckdb.connect(str(path)) as connection:
         connection.execute("""
             create table main.dim_hardware_assets as select * from (values
-                ('a1', 'model'), ('a2', 'category'), ('a3', 'configuration'), ('a4', 'unmapped')
-            ) as t(asset_id, match_level)
+                ('a1', 'model', 'laptop'), ('a2', 'category', 'server_rack'),
+                ('a3', 'configuration', 'server_rack'), ('a4', 'unmapped', null)
+            ) as t(asset_id, match_level, device_category)
         """)
         connection.execute("""
-            create table main.fct_footprint as select * from (values
+            create table main.fct_footprint as select *, 'empreinte-2026' as factor_set from (
+                values
                 ('a1', 'model', 'climate_change', 'amortised', 10.0, 'hardware_asset'),
                 ('a1', 'model', 'climate_change', 'acquisition', 50.0, 'hardware_asset'),
                 ('a2', 'category', 'climate_change', 'amortised', 30.0, 'hardware_asset'),
@@ -143,12 +140,24 @@ def test_coverage_reads_the_published_mart(tmp_path: Path) -> None:
                 ('t1', null, 'climate_change', 'amortised', 5.0, 'transport')
             ) as t(item_id, match_level, criterion, method, value, source_kind)
         """)
-    lines = {line.split()[0]: line.split() for line in coverage(path).splitlines()[1:]}
+    text = coverage(path)
+    stated, levels = text.split("\n\n")
+    lines = {line.split()[0]: line.split() for line in levels.splitlines()[1:]}
     assert lines["model"][1:3] == ["1", "25.0%"] and lines["model"][4] == "25.0%"
     assert lines["category"][1:3] == ["1", "25.0%"] and lines["category"][4] == "75.0%"
     assert lines["configuration"][1] == "1" and lines["configuration"][3] == "0.0"
     assert lines["unmapped"][1:3] == ["1", "25.0%"]
     assert lines["total"][1] == "4"
+    # empreinte-2026 states: servers have no distribution nor end of life (Boavizta engine);
+    # laptops no abiotic depletion outside manufacturing (ADEME gives climate change only,
+    # Base IMPACTS an embodied figure) and no primary energy at all.
+    counts = {line.split()[0]: line.split()[1:3] for line in stated.splitlines()[2:]}
+    assert counts == {
+        "climate_change": ["2", "2"],  # server_rack distribution, end_of_life; a2 and a3
+        "abiotic_depletion": ["4", "3"],  # + laptop distribution, end_of_life; + a1
+        "primary_energy": ["5", "3"],  # + laptop manufacturing
+    }
+    assert "server_rack end_of_life" in stated and "empreinte-2026" in stated
 
 
 def test_diff_between_editions() -> None:
@@ -158,3 +167,75 @@ def test_diff_between_editions() -> None:
     assert (
         "screen manufacturing climate_change: 64.6 (ademe_arcep_2024) -> 248 (ademe_2018)" in text
     )
+    # The end of life the 2018 study published apart (a credit), no longer 0.
+    assert "laptop end_of_life climate_change: 2.8 (ademe_arcep_2024) -> -5.79 (ademe_2018)" in text
+    newer = diff("empreinte-2025", "empreinte-2026")
+    assert (
+        "category printer manufacturing climate_change: 277 (proxies_boavizta_2.5.0) -> 10.5 "
+        "(ademe_acv_numerique_2025)" in newer
+    )
+    # France's one series changes source: Scarlat 2019 out, ADEME's years in.
+    assert "- electricity_boavizta_2019/grid/FR/use/climate_change/2019" in newer
+    assert "+ electricity_ademe_base_empreinte/grid/FR/use/climate_change/2024" in newer
+
+
+def test_stock_computer_category_never_breaks_coverage(lake: Path) -> None:
+    from factor_lake import land
+
+    land(lake, "cmdb_model_category", [{"sys_id": "cat-computer", "name": "Computer"}])
+    land(
+        lake,
+        "cmdb_model",
+        [
+            # A glide list of categories: the known alias among them counts.
+            {
+                "sys_id": "m-prec",
+                "manufacturer": "co-dell",
+                "name": "Precision 3520",
+                "cmdb_model_category": "cat-unknown,cat-computer",
+            },
+            {
+                "sys_id": "m-lat",
+                "manufacturer": "co-dell",
+                "name": "Latitude 7400",
+                "cmdb_model_category": "cat-computer",
+            },
+            {
+                "sys_id": "m-opt",
+                "manufacturer": "co-dell",
+                "name": "OptiPlex 3080 Tower",
+                "cmdb_model_category": "cat-computer",
+            },
+        ],
+    )
+    land(
+        lake,
+        "alm_hardware",
+        [{"sys_id": f"a-{m}", "model": m, "ci": ""} for m in ("m-prec", "m-lat", "m-opt")],
+    )
+    matches = pl.read_parquet(write_factor_tables(lake, overrides_dir=None)["model_matches"])
+    rows = {
+        row["model_id"]: row
+        for row in matches.filter(pl.col("model_id").is_in(["m-prec", "m-lat", "m-opt"])).iter_rows(
+            named=True
+        )
+    }
+    assert (rows["m-prec"]["device_category"], rows["m-prec"]["category_source"]) == (
+        "computer",
+        "undecided",
+    )
+    assert (rows["m-prec"]["match_level"], rows["m-prec"]["factor_key"]) == ("category", None)
+    assert (rows["m-lat"]["device_category"], rows["m-lat"]["category_source"]) == (
+        "laptop",
+        "model_name",
+    )
+    assert rows["m-lat"]["factor_key"] == "dell|laptop"  # Dell's laptop median
+    assert (rows["m-opt"]["device_category"], rows["m-opt"]["category_source"]) == (
+        "desktop",
+        "model_name",
+    )
+    assert set(matches["category_source"].drop_nulls()) <= set(CATEGORY_SOURCES)
+    # The shipped categories keep theirs.
+    assert set(matches.filter(pl.col("model_id") == "m-lat5440")["category_source"]) == {
+        "model_category"
+    }

@@ -147,6 +147,7 @@ class ReferenceFootprint:
             )
             for scope, key in candidates
             for f in self.factors.get((scope, key, stage), [])
+            if f.value is not None  # a not_covered row states a gap, it gives no figure
         ]
         return min(ranked, key=lambda item: item[:4])[4] if ranked else None
 

@@ -15,9 +15,10 @@ configuration_matches as (
     select * from {{ ref('stg_factors__configuration_matches') }}
 ),
 
+-- A row flagged not_covered (no value) states a gap in its source: it never gives a figure.
 factors as (
     select * from {{ ref('stg_factors__emission_factors') }}
-    where stage in ('manufacturing', 'distribution', 'end_of_life')
+    where stage in ('manufacturing', 'distribution', 'end_of_life') and value is not null
 ),
 
 candidates as (
