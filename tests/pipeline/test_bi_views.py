@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from factors.loading import default_factor_set_name
 from factors.schema import CRITERION_UNITS
 from pipelines.warehouse import connect_read_only
 from tests.pipeline.conftest import AS_OF, PipelineRun
@@ -113,6 +114,6 @@ def test_the_warehouse_says_when_and_as_of_which_day_it_was_published(published)
         "select as_of_date, factor_set, run_id, published_at, published_version"
         " from warehouse_metadata"
     ).fetchall()[0]
-    assert as_of == AS_OF and factor_set == "empreinte-2025"
+    assert as_of == AS_OF and factor_set == default_factor_set_name()
     assert run_id and published_at is not None
     assert version == published_at.strftime("%Y%m%dT%H%M%S%fZ")
