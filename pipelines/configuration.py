@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import duckdb
 from dotenv import dotenv_values
@@ -43,6 +44,7 @@ VARIABLES: tuple[str, ...] = (
     "EMPREINTE_DATA_DIR",
     "EMPREINTE_WAREHOUSE",
     "EMPREINTE_AS_OF",
+    "EMPREINTE_TIME_ZONE",
     "EMPREINTE_FACTOR_SET",
     "EMPREINTE_FACTOR_OVERRIDES",
     "EMPREINTE_SCHEDULE_CRON",
@@ -80,6 +82,7 @@ def check_settings(*, needs_instance: bool) -> None:
     """
     checks: list[Callable[[], object]] = [
         _check_as_of,
+        _check_time_zone,
         _check_folders,
         _check_factor_set,
         wait_seconds_from_env,
@@ -138,6 +141,18 @@ def _check_as_of() -> None:
         raise SettingsError(f"EMPREINTE_AS_OF: {raw!r} is not a date (YYYY-MM-DD)") from None
     if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", raw):
         raise SettingsError(f"EMPREINTE_AS_OF: {raw!r} is not a date (YYYY-MM-DD)")
+
+
+def _check_time_zone() -> None:
+    name = os.environ.get("EMPREINTE_TIME_ZONE", "").strip()
+    if not name:
+        return
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise SettingsError(
+            f"EMPREINTE_TIME_ZONE: {name!r} is not a time zone (e.g. Europe/Paris)"
+        ) from None
 
 
 def _check_folders() -> None:

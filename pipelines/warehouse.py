@@ -23,13 +23,22 @@ MARTS: tuple[str, ...] = (
     "fct_footprint",
     "fct_footprint_yearly",
     "fct_footprint_restatements",
+    "fct_footprint_gaps",
     "dim_hardware_assets",
+    "dim_reporting_years",
+    "dim_towns",
+    "dim_locations",
+    "dim_cost_centers",
+    "dim_departments",
+    "dim_models",
 )
 # What is archived per factor set at each publish, so a new edition never erases an old one.
 EDITION_MART = "fct_footprint_yearly"
 EDITION_SCHEMA = {
     "factor_set": pl.String,
     "reporting_year": pl.Int32,
+    "year_status": pl.String,
+    "as_of_date": pl.Date,
     "method": pl.String,
     "stage": pl.String,
     "criterion": pl.String,

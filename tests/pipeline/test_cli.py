@@ -243,6 +243,7 @@ def test_run_without_an_instance_names_the_missing_setting(tmp_path: Path) -> No
     ("variable", "value"),
     [
         ("EMPREINTE_AS_OF", "2026-02-30"),
+        ("EMPREINTE_TIME_ZONE", "Nantes"),
         ("EMPREINTE_SCHEDULE_CRON", "every night"),
         ("EMPREINTE_SCHEDULE_TIMEZONE", "Paris"),
         ("EMPREINTE_KEEP_PUBLISHED", "none"),

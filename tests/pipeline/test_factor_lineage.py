@@ -175,6 +175,16 @@ def manufacturing_totals(run: Run, item_id: str, method: str = "amortised") -> d
     return {row[0]: row[1:] for row in rows}
 
 
+def relative_half_width(run: Run, factor_id: str, level: str) -> float:
+    """The factor set's relative_uncertainty for a factor's match level and quality."""
+    factors = run.factor_parquet("emission_factors")
+    quality = factors.filter(pl.col("factor_id") == factor_id)["quality"].item()
+    parameters = run.factor_parquet("parameters").filter(
+        (pl.col("parameter") == "relative_uncertainty") & (pl.col("key") == f"{level}|{quality}")
+    )
+    return parameters.sort("precedence")["value"][0]
+
+
 def assert_equals_boavizta(run: Run, item_id: str, expected: dict, level: str, data_set: str):
     for method in ("amortised", "acquisition"):
         totals = manufacturing_totals(run, item_id, method)
@@ -185,6 +195,10 @@ def assert_equals_boavizta(run: Run, item_id: str, expected: dict, level: str, d
             print(f"{item_id} {method} {criterion}: boaviztapi {value:.6g} [{low:.6g}, {high:.6g}]")
             print(f"  mart {mart_value:.6g} [{mart_low:.6g}, {mart_high:.6g}] {factor_ids[0]}")
             assert mart_value == pytest.approx(value, rel=REL), where
+            if low == high:
+                # No range in the source: the documented relative range of its level and quality.
+                half_width = relative_half_width(run, factor_ids[0], level)
+                low, high = value * (1 - half_width), value * (1 + half_width)
             assert mart_low == pytest.approx(low, rel=REL), where
             assert mart_high == pytest.approx(high, rel=REL), where
             assert levels == [level], where

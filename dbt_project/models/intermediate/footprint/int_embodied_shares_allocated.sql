@@ -12,8 +12,7 @@ dates as (
 ),
 
 lifetimes as (
-    select * from {{ ref('int_hardware_assets_categorised') }}
-    where lifetime_months is not null
+    select * from {{ ref('int_lifetimes_matched') }}
 ),
 
 years as (
@@ -21,11 +20,7 @@ years as (
 ),
 
 stages as (
-    select 'manufacturing' as stage
-    union all
-    select 'distribution' as stage
-    union all
-    select 'end_of_life' as stage
+    {{ embodied_stages() }}
 ),
 
 windows as (

@@ -6,15 +6,11 @@ yearly as (
     select * from {{ ref('fct_footprint_yearly') }}
 ),
 
-warehouse as (
-    select * from {{ ref('warehouse_metadata') }}
-),
-
 final as (
     select
         yearly.reporting_year,
-        {{ year_status('yearly.reporting_year', 'warehouse.as_of_date') }} as year_status,
-        warehouse.as_of_date,
+        yearly.year_status,
+        yearly.as_of_date,
         yearly.method,
         yearly.stage,
         yearly.source_kind,
@@ -28,7 +24,6 @@ final as (
         yearly.value_max / 1000 as tco2e_max,
         'tCO2e' as unit
     from yearly
-    cross join warehouse
     where yearly.criterion = 'climate_change'
 )
 

@@ -29,15 +29,11 @@ yearly as (
     select * from {{ ref('fct_footprint_yearly') }}
 ),
 
-warehouse as (
-    select * from {{ ref('warehouse_metadata') }}
-),
-
 final as (
     select
         yearly.reporting_year,
-        {{ year_status('yearly.reporting_year', 'warehouse.as_of_date') }} as year_status,
-        warehouse.as_of_date,
+        yearly.year_status,
+        yearly.as_of_date,
         yearly.method,
         yearly.stage,
         yearly.source_kind,
@@ -49,10 +45,10 @@ final as (
         {% endfor %}
         yearly.factor_set
     from yearly
-    cross join warehouse
     group by
         yearly.reporting_year,
-        warehouse.as_of_date,
+        yearly.year_status,
+        yearly.as_of_date,
         yearly.method,
         yearly.stage,
         yearly.source_kind,

@@ -1,4 +1,6 @@
--- One row per reporting year × emitting item × life-cycle stage × criterion × method.
+-- One row per reporting year × emitting item × life-cycle stage × criterion × method, with the
+-- ids of its dimensions (names live in the dimensions: dim_hardware_assets, dim_towns, ...) and
+-- the lineage of the factors behind it.
 with
 
 embodied as (
@@ -13,23 +15,11 @@ assets as (
     select * from {{ ref('dim_hardware_assets') }}
 ),
 
+-- Both intermediate models give the same columns in the same order.
 impacts as (
     select * from embodied
     union all
-    select
-        asset_id,
-        reporting_year,
-        method,
-        stage,
-        criterion,
-        value,
-        value_min,
-        value_max,
-        unit,
-        factor_id,
-        factor_set,
-        match_level
-    from use_phase
+    select * from use_phase
 ),
 
 final as (
@@ -47,16 +37,17 @@ final as (
         impacts.factor_id,
         impacts.factor_set,
         impacts.match_level,
+        impacts.factor_fallback,
+        impacts.factor_flag,
+        impacts.energy_parameter_id,
+        impacts.energy_match_level,
+        impacts.pue_parameter_id,
         assets.town_id,
-        assets.town_name,
         assets.location_id,
-        assets.location_name,
         assets.cost_center_id,
         assets.department_id,
         assets.device_category,
-        assets.model_id,
-        assets.model_name,
-        assets.manufacturer_name
+        assets.model_id
     from impacts
     inner join assets on impacts.asset_id = assets.asset_id
 )
