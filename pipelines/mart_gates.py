@@ -73,7 +73,7 @@ def volumes(connection: duckdb.DuckDBPyConnection, schema: str | None = None) ->
 
     figures: dict[str, float] = {f"{FOOTPRINT} rows": rows(FOOTPRINT), f"{FLEET} rows": rows(FLEET)}
     for method, total in connection.execute(
-        f"select method, sum(value) from {prefix}{FOOTPRINT}"
+        f"select method, sum(value)::double from {prefix}{FOOTPRINT}"
         " where criterion = 'climate_change' group by method order by method"
     ).fetchall():
         figures[f"climate_change {method} kgCO2e"] = total
