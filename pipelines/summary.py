@@ -13,7 +13,7 @@ HEADLINE = "criterion = 'climate_change'"
 def footprint_summary(connection: duckdb.DuckDBPyConnection, *, years: int = 5) -> str:
     """Footprint per town and year (tCO2e), totals per method, top categories and coverage."""
     latest = connection.execute(
-        f"select max(reporting_year) from fct_footprint_yearly where {HEADLINE} and stage = 'use'"
+        "select max(reporting_year) from climate_footprint_yearly where stage = 'use'"
     ).fetchall()[0][0]
     if latest is None:
         return "The published warehouse holds no footprint yet."
@@ -26,9 +26,9 @@ def footprint_summary(connection: duckdb.DuckDBPyConnection, *, years: int = 5) 
     by_town = connection.sql(
         f"""
         pivot (
-            select town_name as town, reporting_year, value / 1000 as tco2e
-            from fct_footprint_yearly
-            where {HEADLINE} and method = 'amortised'
+            select town_name as town, reporting_year, tco2e
+            from climate_footprint_yearly
+            where method = 'amortised'
                 and reporting_year between {first} and {latest}
         )
         on reporting_year using round(sum(tco2e), 1) group by town order by town
@@ -37,9 +37,9 @@ def footprint_summary(connection: duckdb.DuckDBPyConnection, *, years: int = 5) 
     totals = connection.sql(
         f"""
         pivot (
-            select method, reporting_year, value / 1000 as tco2e
-            from fct_footprint_yearly
-            where {HEADLINE} and reporting_year between {first} and {latest}
+            select method, reporting_year, tco2e
+            from climate_footprint_yearly
+            where reporting_year between {first} and {latest}
         )
         on reporting_year using round(sum(tco2e), 1) group by method order by method
         """
@@ -104,3 +104,31 @@ def _table(frame: pl.DataFrame) -> str:
         thousands_separator=" ",
     ):
         return str(frame)
+
+
+def headline_figures(connection: duckdb.DuckDBPyConnection) -> dict[str, float]:
+    """The figures a publish is judged by: the number of assets, and climate change (tCO2e)
+    per method for the as-of year (to date) and the year before."""
+    figures: dict[str, float] = {
+        "assets": connection.execute("select count(*) from dim_hardware_assets").fetchall()[0][0]
+    }
+    for method, year, tco2e in connection.execute(
+        """
+        select method, reporting_year, round(sum(tco2e), 1)
+        from climate_footprint_yearly
+        where reporting_year between extract(year from as_of_date) - 1
+            and extract(year from as_of_date)
+        group by all order by all
+        """
+    ).fetchall():
+        figures[f"tco2e_{method}_{year}"] = tco2e
+    return figures
+
+
+def changes(current: dict[str, float], previous: dict[str, float]) -> dict[str, float]:
+    """The relative change (percent) of each figure present in both."""
+    return {
+        f"{name}_change_percent": round(100 * (value - previous[name]) / previous[name], 1)
+        for name, value in current.items()
+        if previous.get(name)
+    }
