@@ -234,6 +234,7 @@ TABLES: tuple[TableSpec, ...] = (
             # A list: a model may belong to several categories.
             Field("cmdb_model_category", LIST, "cmdb_model_category"),
             Field("power_consumption", INTEGER),
+            # Whole pounds ("Weight (lbs)" on the hardware model form).
             Field("weight", INTEGER),
             Field("rack_units", INTEGER),
             Field("cost", CURRENCY),
@@ -320,7 +321,8 @@ TABLES: tuple[TableSpec, ...] = (
         (
             "number",
             ref("vendor", "core_company"),
-            # Contract models (Maintenance, Lease, Service...) live in a table not extracted.
+            # Contract models (Maintenance, Lease, Service...) extend cmdb_model: their records
+            # come back in the cmdb_model extraction (see EXTENDS).
             ref("contract_model", "cmdb_contract_product_model"),
             Field("starts", DATE),
             Field("ends", DATE),
@@ -423,6 +425,13 @@ TABLES: tuple[TableSpec, ...] = (
         types_source=DOCS + " (CMDB relationships)",
     ),
     TableSpec(
+        "cmdb_rel_type",
+        ("name", "parent_descriptor", "child_descriptor"),
+        "CI relationship types, so a relationship's type can be read by name "
+        '("Depends on::Used by").',
+        types_source=DOCS + " (CMDB relationship types)",
+    ),
+    TableSpec(
         "fm_expense_line",
         (
             "number",
@@ -447,14 +456,18 @@ TABLES: tuple[TableSpec, ...] = (
 
 TABLES_BY_NAME: dict[str, TableSpec] = {spec.name: spec for spec in TABLES}
 
-# ServiceNow's table hierarchy where it matters here: a reference to a parent table may hold the
-# sys_id of a record of any table that extends it (alm_hardware.ci -> a computer or a server).
+# ServiceNow's table hierarchy where it matters here. A reference to a parent table may hold the
+# sys_id of a record of any table that extends it (alm_hardware.ci -> a computer or a server);
+# reading a parent table returns the records of the tables extending it too (cmdb_model returns
+# the contract models of ast_contract.contract_model).
 EXTENDS: dict[str, str] = {
     "alm_hardware": "alm_asset",
     "cmdb_ci_hardware": "cmdb_ci",
     "cmdb_ci_computer": "cmdb_ci_hardware",
     "cmdb_ci_server": "cmdb_ci_computer",
     "cmdb_ci_service": "cmdb_ci",
+    "cmdb_hardware_product_model": "cmdb_model",
+    "cmdb_contract_product_model": "cmdb_model",
 }
 
 
@@ -466,8 +479,13 @@ def extends(table: str, ancestor: str) -> bool:
 
 
 def tables_holding(target: str) -> tuple[str, ...]:
-    """The extracted tables whose records a reference to ``target`` may point at."""
-    return tuple(spec.name for spec in TABLES if extends(spec.name, target))
+    """The extracted tables whose records a reference to ``target`` may point at: the target
+    and the tables extending it, else an extracted table it extends (reading that table returns
+    the target's records)."""
+    descendants = tuple(spec.name for spec in TABLES if extends(spec.name, target))
+    if descendants:
+        return descendants
+    return tuple(spec.name for spec in TABLES if extends(target, spec.name))[:1]
 
 
 def table_spec(name: str) -> TableSpec:

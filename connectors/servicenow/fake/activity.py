@@ -149,6 +149,11 @@ def contracts(
         "Service": [a for a, m in fleet.assets if m.category in catalog.SERVER_CATEGORIES],
         "Lease": [a for a, m in fleet.assets if m.category in ("Laptop", "Multifunction printer")],
     }
+    contract_models = {
+        r["name"]: r["sys_id"]
+        for r in g.tables["cmdb_model"]
+        if r["sys_class_name"] == "cmdb_contract_product_model"
+    }
     number = 10001
     for contract_model, count, (low, high) in _CONTRACT_MODELS:
         for _ in range(count):
@@ -171,7 +176,7 @@ def contracts(
                 {
                     "number": f"CNTR{number:07d}",
                     "vendor": vendor["sys_id"],
-                    "contract_model": contract_model,
+                    "contract_model": contract_models[contract_model],
                     "starts": starts.isoformat(),
                     "ends": ends.isoformat(),
                     "state": state,

@@ -73,7 +73,8 @@ SERVICE_VENDORS: tuple[tuple[str, str], ...] = (
     ("Bouygues Telecom Entreprises", "Meudon"),
 )
 
-CATEGORIES: tuple[str, ...] = (
+# The kinds of device the fleet is drawn from (mix, lifetimes and configurations are per kind).
+KINDS: tuple[str, ...] = (
     "Laptop",
     "Desktop",
     "Thin client",
@@ -93,10 +94,20 @@ CATEGORIES: tuple[str, ...] = (
     "IP phone",
 )
 
+# The model category each kind is filed under: the base system's own categories where the
+# organisation kept them, as most do ("Computer" holds laptops and desktops alike, "Storage
+# Device"), categories it added otherwise.
+MODEL_CATEGORY: dict[str, str] = {
+    **{kind: kind for kind in KINDS},
+    "Laptop": "Computer",
+    "Desktop": "Computer",
+    "Storage array": "Storage Device",
+}
+CATEGORIES: tuple[str, ...] = tuple(dict.fromkeys(MODEL_CATEGORY[kind] for kind in KINDS))
+
 # CMDB class each category's configuration items belong to (cmdb_model_category.cmdb_ci_class).
 CI_CLASS: dict[str, str] = {
-    "Laptop": "cmdb_ci_computer",
-    "Desktop": "cmdb_ci_computer",
+    "Computer": "cmdb_ci_computer",
     "Thin client": "cmdb_ci_computer",
     "Monitor": "cmdb_ci_display_hardware",
     "Smartphone": "cmdb_ci_comm",
@@ -109,10 +120,19 @@ CI_CLASS: dict[str, str] = {
     "Network switch": "cmdb_ci_ip_switch",
     "Router": "cmdb_ci_ip_router",
     "Wireless access point": "cmdb_ci_wap_network",
-    "Storage array": "cmdb_ci_storage_device",
+    "Storage Device": "cmdb_ci_storage_device",
     "Projector": "cmdb_ci_peripheral",
     "IP phone": "cmdb_ci_ip_phone",
 }
+
+# What the CMDB's form_factor says, as discovery tools and agents write it (free text, the
+# chassis type of the machine); about one computer in eight has none.
+FORM_FACTORS: dict[str, tuple[str, ...]] = {
+    "Laptop": ("Laptop", "Laptop", "Notebook", "Portable", "Convertible"),
+    "Desktop": ("Desktop", "Desktop", "Mini Tower", "Small Form Factor", "Space-saving"),
+    "Thin client": ("Thin Client",),
+}
+FORM_FACTOR_MISSING = 0.12
 
 # Share of the fleet per category, like a city's IT (relative weights).
 FLEET_MIX: dict[str, float] = {
@@ -163,7 +183,7 @@ DATACENTRE_CATEGORIES = SERVER_CATEGORIES | {"Storage array", "Router"}
 
 
 class Model(NamedTuple):
-    category: str
+    category: str  # the kind of device (KINDS), filed under MODEL_CATEGORY[category]
     manufacturer: str
     name: str
     model_number: str
@@ -191,6 +211,8 @@ MODELS: tuple[Model, ...] = (
     M("Laptop", "Lenovo", "ThinkPad T480", "20L5", "45", "1.58", "", 1150.0, 3, 2017),
     M("Laptop", "Apple", 'MacBook Air 13" M2', "MLY33FN/A", "30", "1.24", "", 1499.0, 1, 2022),
     M("Laptop", "Microsoft", "Surface Laptop 5", "R1A-00009", "", "1.27", "", 1399.0, 1, 2022),
+    # Vostro names laptops and desktops alike: only the CI's form factor tells them apart.
+    M("Laptop", "Dell Inc.", "Vostro 3520", "VOS3520", "", "1.66", "", 689.0, 3, 2022),
     M("Desktop", "Dell Inc.", "OptiPlex 7010", "OPT7010", "180", "5.20", "", 899.0, 5, 2019),
     M("Desktop", "Dell Inc.", "Dell OptiPlex 3060", "OPT3060", "", "5.30", "", 699.0, 4, 2015),
     M("Desktop", "HP Inc.", "HP ProDesk 400 G9", "6A770EA", "", "4.30", "", 749.0, 5, 2022),
@@ -198,6 +220,7 @@ MODELS: tuple[Model, ...] = (
     M("Desktop", "Hewlett-Packard", "HP ProDesk 600 G2", "P1G55EA", "", "6.50", "", 780.0, 3, 2015),
     M("Desktop", "Lenovo", "ThinkCentre M70q Gen 3", "11T3", "65", "1.30", "", 689.0, 4, 2022),
     M("Desktop", "Lenovo", "Lenovo ThinkCentre M720s", "10ST", "", "5.00", "", 649.0, 3, 2018),
+    M("Desktop", "Dell Inc.", "Vostro 3910", "VOS3910", "", "5.10", "", 649.0, 3, 2022),
     M("Thin client", "HP Inc.", "HP t640 Thin Client", "6TV46EA", "25", "1.20", "", 449.0, 3, 2019),
     M("Thin client", "Dell Inc.", "Wyse 5070", "WYSE5070", "", "1.20", "", 399.0, 3, 2018),
     M("Monitor", "Dell Inc.", "Dell P2422H", "P2422H", "16", "5.33", "", 219.0, 5, 2021),

@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from connectors.servicenow.fake.generator import UNEXTRACTED
 from connectors.servicenow.fake.store import Store, references
 
 USER_ZONE = ZoneInfo("Europe/Paris")
@@ -124,6 +125,7 @@ DISPLAY_FIELD: dict[str, str] = {
     "sys_audit_delete": "documentkey",
     "cmdb_rel_ci": "type",
     "clm_m2m_contract_asset": "contract",
+    **UNEXTRACTED,
 }
 
 

@@ -14,7 +14,9 @@ from connectors.servicenow.fake.generator import (
     Generator,
     Record,
     add_years,
+    local_day,
     money,
+    parse_ts,
     town_weights,
 )
 
@@ -137,8 +139,12 @@ def assets(
             record["ci"] = server["sys_id"]
         _drop_dates(g, record)
         # Installing and retiring are updates: sys_updated_on is at least the latest of them.
-        latest = record.get("retired") or record.get("install_date")
-        touched = g.day_time(date.fromisoformat(latest)) if latest else None
+        touched = None
+        if record.get("retired"):
+            touched = g.day_time(date.fromisoformat(record["retired"]))
+        elif record.get("install_date"):
+            installed = record["install_date"]
+            touched = max(g.day_time(local_day(installed)), parse_ts(installed) + 60)
         fleet.assets.append((g.add("alm_hardware", record, created, touched), model))
     return fleet
 
@@ -173,7 +179,7 @@ def _status(
             substatus=substatus,
             retired=retired.isoformat(),
             disposal_reason=reason,
-            install_date=install.isoformat(),
+            install_date=g.typed_moment(install),
         )
         return
     roll = rng.random()
@@ -202,7 +208,7 @@ def _status(
         # Stock bought recently and never deployed has no install date.
         if substatus == "pending_install" or (substatus == "available" and age < 1):
             return
-    record["install_date"] = install.isoformat()
+    record["install_date"] = g.typed_moment(install)
 
 
 def _drop_dates(g: Generator, record: Record) -> None:
@@ -249,6 +255,9 @@ def _computer(
     else:
         os = "Windows 11 Enterprise"
     prefix = {"Laptop": "LT", "Desktop": "PC", "Thin client": "TC"}[category]
+    form_factor = rng.choice(catalog.FORM_FACTORS[category])
+    if rng.random() < catalog.FORM_FACTOR_MISSING:
+        form_factor = ""
     ci = _ci_common(g, record, record["model"], created)
     ci.update(
         name=f"{prefix}-{record['asset_tag'][1:]}",
@@ -256,7 +265,7 @@ def _computer(
         cpu_core_count=str(cores),
         ram=str(ram * 1024),
         disk_space=str(disk),
-        form_factor="laptop" if category == "Laptop" else "desktop",
+        form_factor=form_factor,
         os=os,
         sys_class_name="cmdb_ci_computer",
     )

@@ -16,6 +16,7 @@ from connectors.servicenow.fake.catalog import Model
 from connectors.servicenow.fake.fleet import assets as build_assets
 from connectors.servicenow.fake.generator import (
     FLEET_START,
+    RELATIONSHIP_TYPES,
     Generator,
     Record,
     fmt_ts,
@@ -36,6 +37,7 @@ def generate(
     cost_centers, departments = _organisation(g, towns, sites)
     users = _users(g, towns, sites, departments)
     models = _models(g)
+    _relationship_types(g)
     stockrooms = _stockrooms(g, sites)
     catalogue = _catalogue(g, models)
     requests = _requests(g, catalogue, sites, cost_centers)
@@ -259,7 +261,8 @@ def _ascii(text: str) -> str:
 
 # ---- models and catalogue ----------------------------------------------------------------
 def _models(g: Generator) -> dict[str, list[tuple[Model, Record]]]:
-    """Model categories, then the models grouped by category."""
+    """Model categories, then the models grouped by kind, then the contract models (which
+    extend cmdb_model: a real instance returns them when cmdb_model is read)."""
     categories = {
         name: g.add(
             "cmdb_model_category",
@@ -272,9 +275,10 @@ def _models(g: Generator) -> dict[str, list[tuple[Model, Record]]]:
         for name in catalog.CATEGORIES
     }
     makers = {r["name"]: r for r in g.tables["core_company"]}
-    models: dict[str, list[tuple[Model, Record]]] = {name: [] for name in catalog.CATEGORIES}
+    models: dict[str, list[tuple[Model, Record]]] = {kind: [] for kind in catalog.KINDS}
     for model in catalog.MODELS:
         maker = makers[model.manufacturer]
+        category = categories[catalog.MODEL_CATEGORY[model.category]]
         record = g.add(
             "cmdb_model",
             {
@@ -283,26 +287,54 @@ def _models(g: Generator) -> dict[str, list[tuple[Model, Record]]]:
                 "display_name": f"{model.manufacturer} {model.name}",
                 "manufacturer": maker["sys_id"],
                 "model_number": model.model_number,
-                "cmdb_model_category": categories[model.category]["sys_id"],
+                # A list field holding one category, as models usually have.
+                "cmdb_model_category": category["sys_id"],
                 "power_consumption": model.power_w,
-                "weight": model.weight_kg,
+                # The form's "Weight (lbs)": whole pounds.
+                "weight": str(round(float(model.weight_kg) * POUNDS_PER_KG)),
                 "rack_units": model.rack_units,
                 "cost": money(model.cost_eur),
                 "sys_class_name": "cmdb_hardware_product_model",
             },
         )
         models[model.category].append((model, record))
+    for name in CONTRACT_MODELS:
+        g.add(
+            "cmdb_model",
+            {"name": name, "display_name": name, "sys_class_name": "cmdb_contract_product_model"},
+        )
     return models
 
 
+POUNDS_PER_KG = 2.20462
+# The contract models ast_contract.contract_model refers to (cmdb_contract_product_model).
+CONTRACT_MODELS = ("Maintenance", "Service", "Lease", "Telecom")
+
+
+def _relationship_types(g: Generator) -> None:
+    """The base system's relationship types (cmdb_rel_type), with their stock sys_ids."""
+    for sys_id, parent, child in RELATIONSHIP_TYPES:
+        g.add(
+            "cmdb_rel_type",
+            {
+                "sys_id": sys_id,
+                "name": f"{parent}::{child}",
+                "parent_descriptor": parent,
+                "child_descriptor": child,
+            },
+            g.bulk[0],
+        )
+
+
 def _stockrooms(g: Generator, sites: dict[str, list[Record]]) -> list[Record]:
+    types = {name: g.add("alm_stockroom_type", {"name": name}) for name in ("Central", "Field")}
     return [
         g.add(
             "alm_stockroom",
             {
                 "name": site["name"].replace("Magasin", "Stock"),
                 "location": site["sys_id"],
-                "type": "Central" if index == 0 else "Field",
+                "type": types["Central" if index == 0 else "Field"]["sys_id"],
             },
         )
         for index, site in enumerate(sites["__stores__"])
@@ -328,6 +360,7 @@ def _catalogue(
 ) -> list[tuple[Record, Record | None]]:
     """Catalogue items: a hardware item per recent model of the ordered categories, services."""
     items: list[tuple[Record, Record | None]] = []
+    sections = {title: g.add("sc_category", {"title": title}) for title in ("Hardware", "Services")}
     for category in ("Laptop", "Desktop", "Monitor", "Smartphone", "Tablet", "Printer"):
         recent = [pair for pair in models[category] if pair[0].first_year >= 2019][:4]
         for model, record in recent:
@@ -337,7 +370,7 @@ def _catalogue(
                         "sc_cat_item",
                         {
                             "name": f"{category} — {record['display_name']}",
-                            "category": "Hardware",
+                            "category": sections["Hardware"]["sys_id"],
                             "price": money(model.cost_eur),
                             "model": record["sys_id"],
                             "active": "true",
@@ -353,7 +386,7 @@ def _catalogue(
                     "sc_cat_item",
                     {
                         "name": name,
-                        "category": "Services",
+                        "category": sections["Services"]["sys_id"],
                         "price": money(g.rng.choice([0, 5, 12, 25, 60, 120])),
                         "active": "true",
                     },

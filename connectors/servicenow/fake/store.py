@@ -8,7 +8,7 @@ import threading
 import time
 from functools import cache
 
-from connectors.servicenow.fake.generator import EXTRA_FIELDS
+from connectors.servicenow.fake.generator import EXTRA_FIELDS, UNEXTRACTED
 from connectors.servicenow.tables import TABLES_BY_NAME, tables_holding
 
 Record = dict[str, str]
@@ -23,12 +23,14 @@ EXTRA_REFERENCES: dict[str, dict[str, str]] = {
 
 @cache
 def references(table: str) -> dict[str, str]:
-    """Reference fields of ``table`` and the served table each points to (do not mutate): a
-    reference to a parent table (``cmdb_ci``) resolves in the first served table extending it;
-    one to a table the fake does not serve is left a plain field."""
+    """Reference fields of ``table`` and the table holding their records (do not mutate): a
+    reference to a parent table (``cmdb_ci``) resolves in the first served table extending it,
+    one to a table extending a served one (a contract model) in that table; one to a table the
+    fake does not hold is left a plain field."""
     served = {}
     for name, target in TABLES_BY_NAME[table].references.items():
-        holders = (target,) if target in TABLES_BY_NAME else tables_holding(target)
+        held = target in TABLES_BY_NAME or target in UNEXTRACTED
+        holders = (target,) if held else tables_holding(target)
         if holders:
             served[name] = holders[0]
     return {**served, **EXTRA_REFERENCES.get(table, {})}

@@ -9,6 +9,7 @@ import pytest
 import requests
 
 from connectors.servicenow.fake import FakeInstance
+from connectors.servicenow.tables import TABLES
 
 SCALE = 0.05
 
@@ -52,7 +53,7 @@ def ids(records: list[dict[str, Any]]) -> set[str]:
 def test_list_serves_every_record_of_every_table(
     http: requests.Session, fake: FakeInstance
 ) -> None:
-    for table in fake.store.tables():
+    for table in (spec.name for spec in TABLES):
         held = fake.store.records(table)
         served = rows(http, fake, table)
         assert served == held or ids(served) == ids(held)
