@@ -15,8 +15,12 @@ from connectors.servicenow.fake.generator import GO_LIVE, Generator, Record, fmt
 _STAGES = ("delivered",) * 8 + ("shipped", "draft", "cancelled")
 
 
-def site_stockrooms(g: Generator, sites: dict[str, list[Record]]) -> list[Record]:
-    """A field stockroom at each town hall and one at the data centre."""
+def site_stockrooms(
+    g: Generator, sites: dict[str, list[Record]], stores: list[Record]
+) -> list[Record]:
+    """A field stockroom at each town hall and one at the data centre (of the type of the
+    stores after the central one)."""
+    field_type = stores[-1]["type"]
     halls = [town_sites[0] for name, town_sites in sites.items() if not name.startswith("__")]
     return [
         g.add(
@@ -24,7 +28,7 @@ def site_stockrooms(g: Generator, sites: dict[str, list[Record]]) -> list[Record
             {
                 "name": f"Stock {site['name']}",
                 "location": site["sys_id"],
-                "type": "Field",
+                "type": field_type,
             },
         )
         for site in [*halls, *sites["__datacentre__"]]

@@ -171,8 +171,9 @@ class _World:
         assets = {asset["sys_id"]: asset for asset in self.tables["alm_hardware"]}
         for link in self.tables["clm_m2m_contract_asset"]:
             covered.setdefault(link["contract"], []).append(assets[link["asset"]]["location"])
+        models = {model["sys_id"]: model["name"] for model in self.tables["cmdb_model"]}
         for contract in self.tables["ast_contract"]:
-            if contract["contract_model"] != "Maintenance" or rng.random() < 0.4:
+            if models[contract["contract_model"]] != "Maintenance" or rng.random() < 0.4:
                 continue
             starts = max(date.fromisoformat(contract["starts"]), LOGGED_FROM)
             ends = min(date.fromisoformat(contract["ends"]), self.as_of - timedelta(days=1))

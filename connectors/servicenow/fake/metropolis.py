@@ -47,7 +47,7 @@ def generate(
     services(g, fleet, towns)
     link_requests(g, towns)
     contracts(g, towns, cost_centers, fleet)
-    transfers(g, stockrooms, site_stockrooms(g, sites), fleet)
+    transfers(g, stockrooms, site_stockrooms(g, sites, stockrooms), fleet)
     expenses(g, cost_centers, fleet)
     return g.tables
 

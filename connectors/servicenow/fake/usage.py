@@ -13,10 +13,11 @@ def link_requests(g: Generator, towns: dict[str, Record]) -> None:
     by_company: dict[str, list[Record]] = {}
     for service in g.tables["cmdb_ci_service"]:
         by_company.setdefault(service["company"], []).append(service)
-    items = {item["sys_id"]: item for item in g.tables["sc_cat_item"]}
+    # Catalogue services are the items without a hardware model.
+    services = {item["sys_id"] for item in g.tables["sc_cat_item"] if not item["model"]}
     sites = {site["sys_id"]: site for site in g.tables["cmn_location"]}
     for request in g.tables["sc_req_item"]:
-        if items[request["cat_item"]]["category"] != "Services":
+        if request["cat_item"] not in services:
             continue
         town = sites[request["location"]]["company"]
         candidates = by_company.get(town, []) + by_company.get(metropolis, [])
