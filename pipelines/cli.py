@@ -81,8 +81,13 @@ def _demo(arguments: argparse.Namespace) -> int:
     paths = WarehousePaths.from_env()
     _reset_lake_if_demo_changed(paths, arguments.seed, arguments.scale)
     started = time.monotonic()
+    from connectors.servicenow.fake.logs import write_logs
+
+    # The metropolis's own logs (trips, collection events), where the pipeline reads them.
+    logs = paths.data_dir / "logs"
+    write_logs(logs, seed=arguments.seed, scale=arguments.scale)
     with _fake_instance(arguments.seed, arguments.scale) as environment:
-        os.environ.update(environment)
+        os.environ.update(environment, EMPREINTE_LOGS_DIR=str(logs))
         status = _run_pipeline(paths)
     print(f"\nDemo finished in {time.monotonic() - started:.0f} s.", flush=True)
     return status

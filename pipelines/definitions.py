@@ -3,6 +3,7 @@
 import dagster as dg
 from dagster_dbt import DbtCliResource
 
+from pipelines.activity_logs import activity_logs
 from pipelines.emission_factors import factor_tables
 from pipelines.ingestion import servicenow_tables
 from pipelines.publishing import published_editions, published_warehouse
@@ -12,7 +13,14 @@ from pipelines.schedules import nightly_job, nightly_schedule
 from pipelines.transformation import DBT_EXECUTABLE, dbt_models, dbt_project
 
 defs = dg.Definitions(
-    assets=[servicenow_tables, factor_tables, dbt_models, published_warehouse, published_editions],
+    assets=[
+        servicenow_tables,
+        activity_logs,
+        factor_tables,
+        dbt_models,
+        published_warehouse,
+        published_editions,
+    ],
     asset_checks=[alm_hardware_expectations],
     jobs=[nightly_job],
     schedules=[nightly_schedule],

@@ -18,6 +18,8 @@ DATE = r"^(?:\d{4}-\d{2}-\d{2})?$"
 # Purchases before 1950 are typing errors, and would fall outside the reporting years.
 PURCHASE_DATE = r"^(?:(?:19[5-9]\d|2\d{3})-\d{2}-\d{2})?$"
 DATE_TIME = r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$"
+# alm_hardware.install_date is a date-time field (tables.py): "2021-03-03 23:00:00".
+OPTIONAL_DATE_TIME = r"^(?:\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2})?$"
 SYS_ID = r"^[0-9a-f]{32}$"
 AMOUNT = r"^(?:-?\d+(?:\.\d+)?)?$"
 INSTALL_STATUSES = ["1", "2", "3", "6", "7", "8", "9", "10", "11"]
@@ -35,7 +37,7 @@ def hardware_asset_expectations() -> list[Any]:
         expect.ExpectColumnValuesToMatchRegex(column="sys_updated_on", regex=DATE_TIME),
         expect.ExpectColumnValuesToBeInSet(column="install_status", value_set=INSTALL_STATUSES),
         expect.ExpectColumnValuesToMatchRegex(column="purchase_date", regex=PURCHASE_DATE),
-        expect.ExpectColumnValuesToMatchRegex(column="install_date", regex=DATE),
+        expect.ExpectColumnValuesToMatchRegex(column="install_date", regex=OPTIONAL_DATE_TIME),
         expect.ExpectColumnValuesToMatchRegex(column="retired", regex=DATE),
         expect.ExpectColumnValuesToMatchRegex(column="cost", regex=AMOUNT),
         # An asset without a model or a town can still be counted, but not many of them.

@@ -61,6 +61,25 @@ def footprint_summary(connection: duckdb.DuckDBPyConnection, *, years: int = 5) 
         order by published_factor_set, year, method
         """
     ).pl()
+    by_source = connection.sql(
+        f"""
+        pivot (
+            select source_kind as source, reporting_year, value / 1000 as tco2e
+            from mart_footprint_by_source
+            where {HEADLINE} and method = 'amortised'
+                and reporting_year between {first} and {latest}
+        )
+        on reporting_year using round(sum(tco2e), 1) group by source order by source
+        """
+    ).pl()
+    money_share = connection.execute(
+        f"""
+        select round(100 * sum(value) filter (where calculation_method = 'money_ratio')
+            / nullif(sum(value), 0), 1)
+        from mart_footprint_by_source
+        where {HEADLINE} and method = 'amortised' and reporting_year = {latest}
+        """
+    ).fetchall()[0][0]
     coverage = connection.sql(
         "select match_level, count(*) as assets from dim_hardware_assets"
         " group by all order by assets desc"
@@ -69,6 +88,8 @@ def footprint_summary(connection: duckdb.DuckDBPyConnection, *, years: int = 5) 
         f"Footprint per town, climate change, amortised (tCO2e), {first}-{latest}"
         f" ({latest} to date):\n{_table(by_town)}",
         f"Total per accounting method (tCO2e):\n{_table(totals)}",
+        f"Footprint per source, climate change, amortised (tCO2e); {money_share or 0}% of"
+        f" {latest} rests on money ratios:\n{_table(by_source)}",
         f"Top categories in {latest} (amortised, tCO2e):\n{_table(categories)}",
         f"Assets per factor match level:\n{_table(coverage)}",
     ]

@@ -23,6 +23,14 @@ MARTS: tuple[str, ...] = (
     "fct_footprint_yearly",
     "fct_footprint_restatements",
     "dim_hardware_assets",
+    "mart_footprint_by_source",
+    "mart_footprint_by_service",
+    "mart_end_of_life",
+    "dim_services",
+    "dim_contracts",
+    "dim_travel_modes",
+    "dim_sites",
+    "dim_cost_centers",
 )
 # What is archived per factor set at each publish, so a new edition never erases an old one.
 EDITION_MART = "fct_footprint_yearly"

@@ -18,7 +18,8 @@ def mart_totals(paths, criterion: str = "climate_change") -> dict[tuple[str, int
         rows = connection.execute(
             """
             select method, reporting_year, stage, sum(value)
-            from fct_footprint where criterion = ? group by all
+            from fct_footprint where criterion = ? and source_kind = 'hardware_asset'
+            group by all
             """,
             [criterion],
         ).fetchall()
@@ -64,6 +65,7 @@ def test_amortised_years_of_an_asset_sum_to_its_embodied_impact(
             """
             select item_id, sum(value) from fct_footprint
             where method = 'amortised' and stage != 'use' and criterion = 'climate_change'
+                and source_kind = 'hardware_asset'
             group by item_id
             """
         ).fetchall()

@@ -14,7 +14,7 @@ def link_requests(g: Generator, towns: dict[str, Record]) -> None:
     for service in g.tables["cmdb_ci_service"]:
         by_company.setdefault(service["company"], []).append(service)
     # Catalogue services are the items without a hardware model.
-    services = {item["sys_id"] for item in g.tables["sc_cat_item"] if not item["model"]}
+    services = {item["sys_id"] for item in g.tables["sc_cat_item"] if not item.get("model")}
     sites = {site["sys_id"]: site for site in g.tables["cmn_location"]}
     for request in g.tables["sc_req_item"]:
         if request["cat_item"] not in services:
