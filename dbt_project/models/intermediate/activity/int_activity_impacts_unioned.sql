@@ -1,7 +1,7 @@
 -- Every emission source beside the devices themselves, in one shape, under both accounting
 -- methods (their emissions belong to the year they happen in: the same figure under both).
 -- A row attributed to an asset takes the asset's town, site, cost centre and category; the
--- others take their site's town and their own cost centre.
+-- others take their site's town (else their cost centre's) and their own cost centre.
 with
 
 transport as (
@@ -30,6 +30,10 @@ categorised as (
 
 locations as (
     select * from {{ ref('stg_servicenow__locations') }}
+),
+
+cost_centers as (
+    select * from {{ ref('stg_servicenow__cost_centers') }}
 ),
 
 methods as (
@@ -69,7 +73,7 @@ final as (
         impacts.travel_mode,
         impacts.asset_id,
         impacts.contract_id,
-        coalesce(assets.town_id, locations.company_id) as town_id,
+        coalesce(assets.town_id, locations.company_id, cost_center_sites.company_id) as town_id,
         coalesce(assets.location_id, impacts.location_id) as location_id,
         coalesce(assets.cost_center_id, impacts.cost_center_id) as cost_center_id,
         assets.department_id,
@@ -80,6 +84,9 @@ final as (
     left join assets on impacts.asset_id = assets.asset_id
     left join categorised on impacts.asset_id = categorised.asset_id
     left join locations on impacts.location_id = locations.location_id
+    left join cost_centers on impacts.cost_center_id = cost_centers.cost_center_id
+    left join locations as cost_center_sites
+        on cost_centers.location_id = cost_center_sites.location_id
 )
 
 select * from final
