@@ -27,3 +27,17 @@
     and {{ distance_km }} >= {{ modes }}.distance_from_km
     and ({{ modes }}.distance_to_km is null or {{ distance_km }} < {{ modes }}.distance_to_km)
 {%- endmacro %}
+
+{#- The impact of an activity: its quantity (km, euros, items) × the factor row, per stage and
+    criterion, with the factor's range and lineage. -#}
+{% macro activity_impact(quantity, factors='factors') -%}
+    {{ factors }}.stage,
+    {{ factors }}.criterion,
+    {{ quantity }} * {{ factors }}.value as value,
+    {{ quantity }} * {{ factors }}.value_min as value_min,
+    {{ quantity }} * {{ factors }}.value_max as value_max,
+    {{ factors }}.unit,
+    {{ factors }}.factor_id,
+    {{ factors }}.factor_set,
+    {{ factors }}.factor_fallback
+{%- endmacro %}

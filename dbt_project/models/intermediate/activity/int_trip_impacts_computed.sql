@@ -58,20 +58,12 @@ final as (
         factors.reporting_year,
         'trip' as source_kind,
         trips.item_id,
-        factors.stage,
-        factors.criterion,
         -- A vehicle's emissions are shared between its passengers; a passenger-km factor is
         -- already one traveller's.
-        trips.distance_km * factors.value
-        / case when modes.factor_basis = 'vehicle' then trips.passengers else 1 end as value,
-        trips.distance_km * factors.value_min
-        / case when modes.factor_basis = 'vehicle' then trips.passengers else 1 end as value_min,
-        trips.distance_km * factors.value_max
-        / case when modes.factor_basis = 'vehicle' then trips.passengers else 1 end as value_max,
-        factors.unit,
-        factors.factor_id,
-        factors.factor_set,
-        factors.factor_fallback,
+        {{ activity_impact(
+            "trips.distance_km / case when modes.factor_basis = 'vehicle'"
+            ~ " then trips.passengers else 1 end"
+        ) }},
         trips.calculation_method,
         {{ vehicle_ghg_scope('trips.operator', 'factors.stage', 'modes.is_electric') }}
             as ghg_scope,
