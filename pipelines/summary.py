@@ -14,6 +14,8 @@ def footprint_summary(connection: duckdb.DuckDBPyConnection, *, years: int = 5) 
     """Footprint per town and year (tCO2e), totals per method, top categories and coverage."""
     latest = connection.execute(
         f"select max(reporting_year) from fct_footprint where {HEADLINE} and stage = 'use'"
+        # Contracts are spread over their whole term: the devices' use says which years are run.
+        " and source_kind = 'hardware_asset'"
     ).fetchall()[0][0]
     if latest is None:
         return "The published warehouse holds no footprint yet."
