@@ -72,8 +72,11 @@ PARAMETER_UNITS: dict[str, str] = {
     "lifetime_years": "year",
     "annual_energy_kwh": "kWh/year",
     "pue": "ratio",
+    # An electric vehicle's consumption (scope vehicle, key a vehicle factor key): its use then
+    # follows the grid of the year.
+    "energy_kwh_per_km": "kWh/km",
 }
-PARAMETER_SCOPES: tuple[str, ...] = ("category", "model", "datacentre")
+PARAMETER_SCOPES: tuple[str, ...] = ("category", "model", "datacentre", "vehicle")
 
 MATCH_LEVELS: tuple[str, ...] = (
     "configuration",

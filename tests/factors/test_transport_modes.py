@@ -46,3 +46,32 @@ def test_every_travel_mode_of_the_seed_has_a_factor() -> None:
     factors = load_factor_set().emission_factors
     vehicle_keys = set(factors.filter(factors["scope"] == "vehicle")["key"])
     assert keys <= vehicle_keys
+
+
+def test_an_electric_vehicle_consumption_is_an_override_parameter(tmp_path) -> None:
+    import csv
+
+    from factors.schema import PARAMETER_FILE_COLUMNS
+
+    with open(tmp_path / "fleet.csv", "w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=PARAMETER_FILE_COLUMNS)
+        writer.writeheader()
+        writer.writerow(
+            {
+                "parameter_id": "fleet/vehicle/van_electric/energy",
+                "data_set": "organisation",
+                "scope": "vehicle",
+                "key": "car_electric",
+                "parameter": "energy_kwh_per_km",
+                "value": "0.21",
+                "unit": "kWh/km",
+                "source": "Fleet charging records 2025",
+                "source_url": "",
+                "source_year": "2025",
+                "valid_from": "2025-01-01",
+                "region": "FR",
+            }
+        )
+    parameters = load_factor_set(overrides_dir=tmp_path).parameters
+    row = parameters.filter(parameters["parameter"] == "energy_kwh_per_km").to_dicts()
+    assert [(r["key"], r["value"], r["precedence"]) for r in row] == [("car_electric", 0.21, 0)]
