@@ -1,12 +1,12 @@
 -- The trips that carried each shipped transfer order: the logged vehicle trips naming it, else
 -- one estimated leg between the two stockrooms' sites, by the configured vehicle and operator,
--- its distance from their coordinates × the road detour factor. Draft and cancelled orders
--- moved nothing.
+-- its distance from their coordinates × the road detour factor, on its ship (else delivery)
+-- date. Draft and cancelled orders moved nothing.
 with
 
 orders as (
     select * from {{ ref('stg_servicenow__transfer_orders') }}
-    where stage in ('shipped', 'delivered') and coalesce(shipped_at, delivered_at) is not null
+    where stage in ('shipped', 'delivered')
 ),
 
 stockrooms as (
@@ -70,7 +70,9 @@ estimated_legs as (
         {{ road_km('great_circle_km') }} as distance_km,
         'great_circle_km' as calculation_method
     from routed
-    where transfer_order_id not in (select logged_legs.transfer_order_id from logged_legs)
+    where
+        shipped_on is not null
+        and transfer_order_id not in (select logged_legs.transfer_order_id from logged_legs)
 ),
 
 final as (

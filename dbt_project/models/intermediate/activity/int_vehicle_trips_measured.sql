@@ -12,8 +12,10 @@ locations as (
     select * from {{ ref('stg_servicenow__locations') }}
 ),
 
+-- Orders that moved (a draft or cancelled order a trip names does not take the trip over).
 orders as (
     select * from {{ ref('stg_servicenow__transfer_orders') }}
+    where stage in ('shipped', 'delivered')
 ),
 
 contracts as (
