@@ -6,8 +6,16 @@ never sees a half-written file and a killed load leaves only a temporary file th
 removes. Batches are never rewritten: every version of a record stays, and staging deduplicates.
 
 Every batch carries, besides the source columns (all strings, as ServiceNow sends them):
-``_batch_id``, ``_extracted_at`` (UTC) and ``_is_deleted`` (a delete marker row holds only the
-key, the deletion time as cursor, and ``_is_deleted = true``).
+``_batch_id``, ``_extracted_at`` (UTC), ``_is_deleted`` (a delete marker row holds only the
+key, the deletion time as cursor, and ``_is_deleted = true``) and ``_row_number`` (the row's
+place in what was read: the record number in an export file, 1 = the first record; the order
+the instance returned the rows in). The latest version of a record is the one with the latest
+cursor, then the latest extraction, then the latest batch, then the latest row: no tie is left
+to chance.
+
+Nothing reaches a table's folder without being validated (``connectors/landing.py``); what
+was refused is kept beside the lake, out of what dbt reads: ``<lake>/_rejects/`` (rows) and
+``<lake>/_quarantine/`` (whole batches and files), see ``connectors/quarantine.py``.
 """
 
 from __future__ import annotations
@@ -20,7 +28,11 @@ from pathlib import Path
 
 import polars as pl
 
-BATCH_COLUMNS: tuple[str, ...] = ("_batch_id", "_extracted_at", "_is_deleted")
+BATCH_COLUMNS: tuple[str, ...] = ("_batch_id", "_extracted_at", "_is_deleted", "_row_number")
+ROW_NUMBER = "_row_number"
+# The order that decides the latest version of a record, after its cursor (the dbt macro
+# latest_versions uses the same).
+TIE_BREAKERS: tuple[str, ...] = ("_extracted_at", "_batch_id", ROW_NUMBER)
 # Temporary files end in ".tmp", so no "*.parquet" glob (dbt's, DuckDB's, a BI tool's) reads one.
 _TEMPORARY_SUFFIX = ".tmp"
 
@@ -44,8 +56,14 @@ def as_batch(
     is_deleted: bool = False,
 ) -> pl.DataFrame:
     """Shape rows for landing: the table's columns as strings (missing ones null), in order,
-    extra source columns kept after them, then the batch columns."""
+    extra source columns kept after them, then the batch columns. ``_row_number`` is kept if
+    the frame has it (rows numbered before validation), else numbered from 1."""
     extra = [name for name in frame.columns if name not in columns and name not in BATCH_COLUMNS]
+    numbers = (
+        frame[ROW_NUMBER].cast(pl.Int64)
+        if ROW_NUMBER in frame.columns
+        else pl.int_range(1, frame.height + 1, dtype=pl.Int64, eager=True)
+    )
     shaped = frame.with_columns(
         [pl.lit(None, dtype=pl.String).alias(name) for name in columns if name not in frame.columns]
     ).select(
@@ -55,6 +73,7 @@ def as_batch(
         pl.lit(batch_id).alias("_batch_id"),
         pl.lit(extracted_at.astimezone(UTC)).cast(pl.Datetime("us", "UTC")).alias("_extracted_at"),
         pl.lit(is_deleted).alias("_is_deleted"),
+        numbers.alias(ROW_NUMBER),
     )
 
 
@@ -107,7 +126,8 @@ def latest_rows(
     """
     if frame.is_empty():
         return frame
-    latest = frame.sort([cursor, "_extracted_at", "_batch_id"]).unique(subset=[key], keep="last")
+    order = [cursor, *(name for name in TIE_BREAKERS if name in frame.columns)]
+    latest = frame.sort(order, nulls_last=False).unique(subset=[key], keep="last")
     return latest.filter(~pl.col("_is_deleted")).sort(key)
 
 

@@ -7,31 +7,29 @@ sub-command the project's CLI exposes.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
 
+import duckdb
 import polars as pl
 
+from factors.coverage import coverage
 from factors.loading import (
-    FACTOR_SETS_FILE,
+    DATA_DIR,
     default_factor_set_name,
     factor_sets,
     get_factor_set,
     load_factor_set,
-    override_kind,
-    read_rows,
+    read_file,
 )
-from factors.schema import FACTOR_FILE_COLUMNS, PARAMETER_FILE_COLUMNS
 from factors.validation import (
     FactorValidationError,
     validate_factor_rows,
     validate_parameter_rows,
 )
 
-WAREHOUSE_ENV = "EMPREINTE_WAREHOUSE"
-DEFAULT_WAREHOUSE = "data/warehouse.duckdb"
+FILE_KINDS_DIRS = ("emission_factors", "parameters")
 
 
 def list_factor_sets() -> str:
@@ -80,74 +78,19 @@ def validate(path: Path | str | None = None, factor_set: str | None = None) -> s
     path = Path(path)
     if path.is_dir():
         loaded = load_factor_set(factor_set, overrides_dir=path)
+        if loaded.rejects:  # the pipeline leaves these rows out; a check reports them all
+            raise FactorValidationError(list(loaded.rejects))
         counts = loaded.emission_factors.filter(pl.col("precedence") == 0).height
         return f"{path}: {counts} override factors valid with factor set {loaded.factor_set.name}"
     if not path.exists():
         raise FileNotFoundError(f"{path}: no such file")
-    override = (
-        path.parent.resolve() != (FACTOR_SETS_FILE.parent / "emission_factors").resolve()
-        and path.parent.resolve() != (FACTOR_SETS_FILE.parent / "parameters").resolve()
-    )
-    kind = override_kind(path)
-    if kind == "emission_factors":
-        rows = read_rows(path, FACTOR_FILE_COLUMNS, override=override)
-        errors = validate_factor_rows(rows)
-    elif kind == "parameters":
-        rows = read_rows(path, PARAMETER_FILE_COLUMNS, override=override)
-        errors = validate_parameter_rows(rows)
-    else:
-        raise FactorValidationError([f"{path}:1: header: expected factor_id or parameter_id first"])
+    shipped = path.parent.resolve() in {(DATA_DIR / kind).resolve() for kind in FILE_KINDS_DIRS}
+    kind, table = read_file(path, override=not shipped)
+    check = validate_factor_rows if kind == "emission_factors" else validate_parameter_rows
+    errors = table.problems + check(table.rows)
     if errors:
         raise FactorValidationError(errors)
-    return f"{path}: {len(rows)} rows valid"
-
-
-def coverage(warehouse: Path | str | None = None) -> str:
-    """Assets and amortised climate-change footprint per match level, from the published mart."""
-    import duckdb
-
-    path = Path(warehouse or os.environ.get(WAREHOUSE_ENV) or DEFAULT_WAREHOUSE)
-    if not path.exists():
-        raise FileNotFoundError(f"{path}: no published warehouse (run the pipeline first)")
-    with duckdb.connect(str(path), read_only=True) as connection:
-        result = connection.execute(COVERAGE_SQL)
-        columns = [column[0] for column in result.description]
-        frame = pl.DataFrame(result.fetchall(), schema=columns, orient="row")
-    if frame.is_empty():
-        return "no hardware asset in main.dim_hardware_assets"
-    assets, footprint = frame["assets"].sum(), frame["footprint_kgco2e"].sum() or 0.0
-    lines = [f"{'match level':<22}{'assets':>10}{'share':>8}{'kgCO2e':>16}{'share':>8}"]
-    for row in frame.iter_rows(named=True):
-        value = row["footprint_kgco2e"] or 0.0
-        lines.append(
-            f"{row['match_level'] or 'unmapped':<22}{row['assets']:>10}"
-            f"{row['assets'] / assets:>8.1%}{value:>16,.1f}"
-            f"{(value / footprint if footprint else 0):>8.1%}"
-        )
-    lines.append(f"{'total':<22}{assets:>10}{'':>8}{footprint:>16,.1f}")
-    return "\n".join(lines)
-
-
-COVERAGE_SQL = """
--- An asset's level is the one of its manufacturing climate factor (dim_hardware_assets, which
--- also lists unmapped assets); its footprint is all its rows, climate change, amortised.
-with footprint as (
-    select item_id, sum(value) as value
-    from main.fct_footprint
-    where source_kind = 'hardware_asset' and criterion = 'climate_change'
-        and method = 'amortised'
-    group by item_id
-)
-select
-    assets.match_level,
-    count(*) as assets,
-    cast(sum(footprint.value) as double) as footprint_kgco2e
-from main.dim_hardware_assets as assets
-left join footprint on assets.asset_id = footprint.item_id
-group by assets.match_level
-order by case assets.match_level when 'configuration' then 1 when 'model' then 2
-    when 'manufacturer_category' then 3 when 'category' then 4 else 5 end
-"""
+    return f"{path}: {len(table.rows)} rows valid"
 
 
 def diff(first: str, second: str) -> str:
@@ -199,7 +142,7 @@ def _printed(produce: Callable[[argparse.Namespace], str]) -> Callable[[argparse
     def handler(args: argparse.Namespace) -> int:
         try:
             print(produce(args))
-        except (FactorValidationError, KeyError, FileNotFoundError) as error:
+        except (FactorValidationError, KeyError, FileNotFoundError, duckdb.Error) as error:
             print(f"empreinte factors: {error}", file=sys.stderr)
             return 1
         return 0
@@ -221,7 +164,9 @@ def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
     check.add_argument("file", nargs="?")
     check.add_argument("--factor-set")
     check.set_defaults(handler=_printed(lambda args: validate(args.file, args.factor_set)))
-    cover = commands.add_parser("coverage", help="assets and footprint per match level")
+    cover = commands.add_parser(
+        "coverage", help="stages not covered per criterion; assets and footprint per match level"
+    )
     cover.add_argument("--warehouse")
     cover.set_defaults(handler=_printed(lambda args: coverage(args.warehouse)))
     compare = commands.add_parser("diff", help="what changes between two factor sets")

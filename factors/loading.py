@@ -4,19 +4,26 @@ Data files live in ``data/emission_factors/<data_set>.csv`` and ``data/parameter
 ``data/factor_sets.yaml`` names the sets, their edition and their data sets in precedence order.
 Overrides are CSV files in one folder (``EMPREINTE_FACTOR_OVERRIDES``): a file whose header
 starts with ``factor_id`` holds factor rows, one starting with ``parameter_id`` parameter rows;
-``categories.csv`` and ``manufacturers.csv`` there extend the aliases. Overrides get precedence 0.
+``categories.csv``, ``manufacturers.csv`` and ``computer_names.csv`` there extend the aliases.
+Overrides get precedence 0. Every file is read strictly (``csv_files``): a shipped file with any
+problem is an error; an override file that cannot be trusted is refused whole, and its rows
+that cannot be used are left out and reported (``LoadedFactors.rejects``).
 """
 
 from __future__ import annotations
 
-import csv
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import polars as pl
 import yaml
 
+from factors.csv_files import CsvTable, check_header, read_csv, refuse
+from factors.grid import DEFAULT as DEFAULT_SERIES
+from factors.grid import one_series_per_country
+from factors.matching import ALIAS_FILES
 from factors.schema import (
     EMISSION_FACTOR_TABLE_COLUMNS,
     FACTOR_FILE_COLUMNS,
@@ -25,6 +32,7 @@ from factors.schema import (
 )
 from factors.validation import (
     FactorValidationError,
+    Problem,
     SourceRow,
     validate_factor_rows,
     validate_parameter_rows,
@@ -34,7 +42,6 @@ DATA_DIR = Path(__file__).parent / "data"
 FACTOR_SETS_FILE = DATA_DIR / "factor_sets.yaml"
 FACTOR_SET_ENV = "EMPREINTE_FACTOR_SET"
 OVERRIDES_ENV = "EMPREINTE_FACTOR_OVERRIDES"
-ALIAS_FILES = ("categories.csv", "manufacturers.csv")
 
 
 @dataclass(frozen=True)
@@ -46,6 +53,16 @@ class FactorSet:
     description: str
     emission_factors: tuple[str, ...]
     parameters: tuple[str, ...]
+    # Per country (ISO alpha-2) and "default": the grid data sets in order (factors/grid.py).
+    grid_series: dict[str, tuple[str, ...]]
+
+    @property
+    def factor_data_sets(self) -> tuple[str, ...]:
+        """Every factor data set the set reads, in precedence order (grid-only ones last)."""
+        listed = list(self.emission_factors)
+        for data_sets in self.grid_series.values():
+            listed += [data_set for data_set in data_sets if data_set not in listed]
+        return tuple(listed)
 
 
 @dataclass(frozen=True)
@@ -56,6 +73,8 @@ class LoadedFactors:
     emission_factors: pl.DataFrame
     parameters: pl.DataFrame
     overrides_dir: Path | None
+    # Override rows left out, each with its file, line, field and reason.
+    rejects: tuple[Problem, ...] = ()
 
 
 def factor_sets(path: Path = FACTOR_SETS_FILE) -> dict[str, FactorSet]:
@@ -63,12 +82,16 @@ def factor_sets(path: Path = FACTOR_SETS_FILE) -> dict[str, FactorSet]:
     document = yaml.safe_load(path.read_text(encoding="utf-8"))
     sets = {}
     for entry in document["factor_sets"]:
+        emission_factors = tuple(entry["emission_factors"])
+        # Without a per-country choice, the set's own order picks each country's one series.
+        series = entry.get("grid_series") or {DEFAULT_SERIES: list(emission_factors)}
         sets[entry["name"]] = FactorSet(
             name=entry["name"],
             edition=str(entry["edition"]),
             description=" ".join(str(entry.get("description", "")).split()),
-            emission_factors=tuple(entry["emission_factors"]),
+            emission_factors=emission_factors,
             parameters=tuple(entry["parameters"]),
+            grid_series={str(key): tuple(value) for key, value in series.items()},
         )
     return sets
 
@@ -93,71 +116,72 @@ def overrides_folder(overrides_dir: Path | str | None = None) -> Path | None:
     return Path(folder) if folder else None
 
 
-def read_rows(path: Path, expected: tuple[str, ...], override: bool = False) -> list[SourceRow]:
-    """Rows of one CSV file; a wrong header is an error naming the file."""
-    with open(path, newline="", encoding="utf-8-sig") as handle:
-        reader = csv.DictReader(handle)
-        header = tuple(reader.fieldnames or ())
-        missing = [column for column in expected if column not in header]
-        extra = [column for column in header if column not in expected]
-        if missing or extra:
-            raise FactorValidationError(
-                [
-                    f"{path}:1: header: missing columns {missing}, unexpected columns {extra}",
-                ]
-            )
-        rows = []
-        for line, record in enumerate(reader, start=2):
-            values = {key: (value or "").strip() for key, value in record.items() if key}
-            if override:
-                values["_override"] = "true"
-            rows.append(SourceRow(path, line, values))
-        return rows
+FILE_KINDS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "factor_id": ("emission_factors", FACTOR_FILE_COLUMNS),
+    "parameter_id": ("parameters", PARAMETER_FILE_COLUMNS),
+}
+
+
+def read_file(path: Path, override: bool = False) -> tuple[str, CsvTable]:
+    """("emission_factors" or "parameters", its rows) of one file; its first column says which.
+
+    A file that cannot be trusted raises FactorValidationError; rows that cannot be read are
+    in ``table.problems``.
+    """
+    table = read_csv(path)
+    kind, columns = FILE_KINDS.get(table.header[0], (None, ()))
+    if kind is None:
+        refuse(
+            path,
+            1,
+            "header: expected a factor file (factor_id, ...) or a parameter file "
+            "(parameter_id, ...)",
+        )
+    check_header(path, 1, table.header, columns)
+    if override:
+        for row in table.rows:
+            row.values["_override"] = "true"
+    return kind, table
 
 
 def data_set_rows(kind: str, data_set: str) -> list[SourceRow]:
-    """Rows of one shipped data set (``kind`` is "emission_factors" or "parameters")."""
+    """Rows of one shipped data set (``kind`` is "emission_factors" or "parameters"); any
+    problem is an error, as shipped files pass the same validation as a user's."""
     path = DATA_DIR / kind / f"{data_set}.csv"
     if not path.exists():
         raise FactorValidationError([f"{path}: data set {data_set!r} has no file"])
-    columns = FACTOR_FILE_COLUMNS if kind == "emission_factors" else PARAMETER_FILE_COLUMNS
-    return read_rows(path, columns)
+    read_kind, table = read_file(path)
+    if read_kind != kind:
+        refuse(path, 1, f"header: a {read_kind} file listed among the {kind}")
+    if table.problems:
+        raise FactorValidationError(table.problems)
+    return table.rows
 
 
-def override_rows(folder: Path | None) -> tuple[list[SourceRow], list[SourceRow]]:
-    """(factor rows, parameter rows) of the organisation's override files."""
-    factors: list[SourceRow] = []
-    parameters: list[SourceRow] = []
+@dataclass(frozen=True)
+class OverrideRows:
+    """The organisation's factor and parameter rows, and the rows that could not be read."""
+
+    factors: list[SourceRow]
+    parameters: list[SourceRow]
+    problems: list[Problem]
+
+
+def override_rows(folder: Path | None) -> OverrideRows:
+    """Rows of the organisation's override files (every ``*.csv`` but the alias files)."""
+    rows = OverrideRows([], [], [])
     if folder is None:
-        return factors, parameters
+        return rows
     if not folder.is_dir():
         raise FactorValidationError([f"{folder}: overrides folder does not exist"])
-    for path in sorted(folder.glob("*.csv")):
-        if path.name in ALIAS_FILES:
+    paths = sorted(path for path in folder.iterdir() if path.suffix.lower() == ".csv")
+    for path in paths:
+        if path.name.lower() in ALIAS_FILES:
             continue
-        kind = override_kind(path)
-        if kind == "emission_factors":
-            factors += read_rows(path, FACTOR_FILE_COLUMNS, override=True)
-        elif kind == "parameters":
-            parameters += read_rows(path, PARAMETER_FILE_COLUMNS, override=True)
-        else:
-            raise FactorValidationError(
-                [
-                    f"{path}:1: header: expected a factor file (factor_id, ...) or a parameter "
-                    "file "
-                    "(parameter_id, ...)",
-                ]
-            )
-    return factors, parameters
-
-
-def override_kind(path: Path) -> str | None:
-    """ "emission_factors" or "parameters" from a CSV file's first header column."""
-    with open(path, newline="", encoding="utf-8-sig") as handle:
-        first = next(csv.reader(handle), [""])
-    return {"factor_id": "emission_factors", "parameter_id": "parameters"}.get(
-        first[0].strip() if first else "",
-    )
+        kind, table = read_file(path, override=True)
+        (rows.factors if kind == "emission_factors" else rows.parameters).extend(table.rows)
+        rows.problems.extend(table.problems)
+    return rows
 
 
 def load_factor_set(
@@ -167,25 +191,71 @@ def load_factor_set(
     """Read and validate one factor set plus overrides; raise FactorValidationError if invalid."""
     factor_set = get_factor_set(name)
     folder = overrides_folder(overrides_dir)
-    extra_factors, extra_parameters = override_rows(folder)
-    factor_groups = [(0, extra_factors)] + [
+    overrides = override_rows(folder)
+    factor_groups = [(0, [])] + [
         (rank, data_set_rows("emission_factors", data_set))
-        for rank, data_set in enumerate(factor_set.emission_factors, start=1)
+        for rank, data_set in enumerate(factor_set.factor_data_sets, start=1)
     ]
-    parameter_groups = [(0, extra_parameters)] + [
+    parameter_groups = [(0, [])] + [
         (rank, data_set_rows("parameters", data_set))
         for rank, data_set in enumerate(factor_set.parameters, start=1)
     ]
-    errors = validate_factor_rows([row for _, rows in factor_groups for row in rows])
-    errors += validate_parameter_rows([row for _, rows in parameter_groups for row in rows])
+    shipped_factors = [row for _, rows in factor_groups for row in rows]
+    shipped_parameters = [row for _, rows in parameter_groups for row in rows]
+    errors = validate_factor_rows(shipped_factors)
+    errors += validate_parameter_rows(shipped_parameters)
+    errors += _grid_only_rows(factor_set, factor_groups)
     if errors:
         raise FactorValidationError(errors)
+    factor_groups[0], factor_rejects = _usable(
+        overrides.factors, shipped_factors, "factor_id", validate_factor_rows
+    )
+    parameter_groups[0], parameter_rejects = _usable(
+        overrides.parameters, shipped_parameters, "parameter_id", validate_parameter_rows
+    )
+    factors = to_frame(factor_groups, factor_set, EMISSION_FACTOR_TABLE_COLUMNS)
     return LoadedFactors(
         factor_set,
-        to_frame(factor_groups, factor_set, EMISSION_FACTOR_TABLE_COLUMNS),
+        one_series_per_country(factors, factor_set.grid_series),
         to_frame(parameter_groups, factor_set, PARAMETER_TABLE_COLUMNS),
         folder,
+        tuple(overrides.problems + factor_rejects + parameter_rejects),
     )
+
+
+def _usable(
+    rows: list[SourceRow],
+    shipped: list[SourceRow],
+    id_field: str,
+    validate: Callable[[list[SourceRow]], list[Problem]],
+) -> tuple[tuple[int, list[SourceRow]], list[Problem]]:
+    """((0, the override rows without a problem), the problems of the others)."""
+    shipped_ids = {row.values[id_field]: row for row in shipped}
+    problems = validate(rows)
+    for row in rows:
+        first = shipped_ids.get(row.values.get(id_field, ""))
+        if first:
+            problems.append(
+                row.problem(
+                    id_field,
+                    f"duplicate id {row.values[id_field]!r} (first at {first.path.name}:"
+                    f"{first.line})",
+                )
+            )
+    rejected = {id(problem.row) for problem in problems}
+    return (0, [row for row in rows if id(row) not in rejected]), problems
+
+
+def _grid_only_rows(factor_set: FactorSet, groups: list[tuple[int, list[SourceRow]]]) -> list[str]:
+    """A data set named only under grid_series holds grid rows only."""
+    grid_only = set(factor_set.factor_data_sets) - set(factor_set.emission_factors)
+    return [
+        f"{row.where('scope')}: data set {row.values.get('data_set')!r} is listed under "
+        f"grid_series of {factor_set.name!r} but holds a {row.values.get('scope')!r} row"
+        for _, rows in groups[1:]
+        for row in rows
+        if row.values.get("data_set") in grid_only and row.values.get("scope") != "grid"
+    ]
 
 
 def to_frame(
@@ -202,16 +272,18 @@ def to_frame(
         if records
         else pl.DataFrame()
     )
+    # No range given: the row's value on both sides; a 'not_covered' row has none of the three.
     typed = raw.with_columns(
-        pl.col("value").cast(pl.Float64),
-        pl.coalesce(_number("value_min"), pl.col("value").cast(pl.Float64)).alias("value_min"),
-        pl.coalesce(_number("value_max"), pl.col("value").cast(pl.Float64)).alias("value_max"),
+        _number("value"),
+        pl.coalesce(_number("value_min"), _number("value")).alias("value_min"),
+        pl.coalesce(_number("value_max"), _number("value")).alias("value_max"),
         pl.col("source_year").cast(pl.Int32),
         pl.col("valid_from").str.to_date("%Y-%m-%d"),
         _blank("valid_to").str.to_date("%Y-%m-%d"),
         _blank("source_url"),
         _blank("region"),
         _blank("notes"),
+        _blank("flag"),
         pl.lit(factor_set.edition).alias("edition"),
         pl.lit(factor_set.name).alias("factor_set"),
     )
@@ -225,7 +297,13 @@ def to_frame(
 
 
 def _number(column: str) -> pl.Expr:
-    return pl.when(pl.col(column) == "").then(None).otherwise(pl.col(column)).cast(pl.Float64)
+    return (
+        pl.when(pl.col(column) == "")
+        .then(None)
+        .otherwise(pl.col(column))
+        .cast(pl.Float64)
+        .alias(column)
+    )
 
 
 def _blank(column: str) -> pl.Expr:

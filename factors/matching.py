@@ -5,22 +5,30 @@ A model key is ``"<manufacturer>|<model>"`` where the manufacturer is a canonica
 case, without punctuation, without the manufacturer repeated ("Dell Latitude 5440" ->
 ``latitude 5440``), without product-type words ("server", "notebook pc", "monitor"), and with
 generation suffixes written one way ("G9", "Gen 9", "9th Gen" -> ``gen9``).
+
+ServiceNow's stock model category "Computer" holds laptops and desktops alike: such a model is
+a laptop or a desktop when its name says so (``data/computer_names.csv``: Latitude, ThinkPad ->
+laptop; OptiPlex, iMac -> desktop), else it keeps the category ``computer`` and the dbt decides
+per asset from the CMDB (``cmdb_ci_computer.form_factor``).
 """
 
 from __future__ import annotations
 
-import csv
 import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from factors.schema import DEVICE_CATEGORIES
+from factors.csv_files import read_csv
+from factors.schema import COMPUTER_CATEGORIES, DEVICE_CATEGORIES, UNDECIDED_CATEGORY
+from factors.validation import FactorValidationError
 
 DATA_DIR = Path(__file__).parent / "data"
 CATEGORIES_FILE = "categories.csv"
 MANUFACTURERS_FILE = "manufacturers.csv"
+COMPUTER_NAMES_FILE = "computer_names.csv"
+ALIAS_FILES: tuple[str, ...] = (CATEGORIES_FILE, MANUFACTURERS_FILE, COMPUTER_NAMES_FILE)
 
 # Words that name the product type rather than the model; dropped from model keys.
 _TYPE_WORDS = frozenset(
@@ -66,6 +74,7 @@ class Aliases:
 
     manufacturers: dict[str, str]
     categories: dict[str, str]
+    computer_names: dict[str, str]
 
     def manufacturer(self, name: str | None) -> str:
         """The canonical manufacturer for a name, else the normalised name itself."""
@@ -78,6 +87,22 @@ class Aliases:
         if text.replace(" ", "_") in DEVICE_CATEGORIES:
             return text.replace(" ", "_")
         return self.categories.get(text)
+
+    def categorise(
+        self, category_name: str | None, model: str | None
+    ) -> tuple[str | None, str | None]:
+        """(device category, where it comes from) for a model: its ServiceNow category, else
+        for the stock "Computer" category the model's name, else ``computer`` undecided."""
+        category = self.category(category_name)
+        if category is None:
+            return None, None
+        if category != UNDECIDED_CATEGORY:
+            return category, "model_category"
+        text = f" {normalise_text(model)} "
+        named = {decided for word, decided in self.computer_names.items() if f" {word} " in text}
+        if len(named) == 1:
+            return named.pop(), "model_name"
+        return UNDECIDED_CATEGORY, "undecided"
 
     def model_key(self, manufacturer: str | None, model: str | None) -> str:
         """The normalised ``manufacturer|model`` key."""
@@ -105,33 +130,23 @@ def compact(key: str) -> str:
 
 
 def load_aliases(extra_dirs: Iterable[Path] = ()) -> Aliases:
-    """Shipped aliases, extended by any ``categories.csv`` / ``manufacturers.csv`` found in
-    ``extra_dirs`` (the organisation's overrides folder)."""
+    """Shipped aliases, extended by any ``categories.csv`` / ``manufacturers.csv`` /
+    ``computer_names.csv`` found in ``extra_dirs`` (the organisation's overrides folder)."""
     manufacturers: dict[str, str] = {}
     categories: dict[str, str] = {}
+    computer_names: dict[str, str] = {}
     for folder in (DATA_DIR, *extra_dirs):
-        path = Path(folder) / MANUFACTURERS_FILE
-        if path.exists():
-            for row in _read(path):
-                manufacturers[normalise_text(row["alias"])] = normalise_text(row["manufacturer"])
-                manufacturers.setdefault(
-                    normalise_text(row["manufacturer"]),
-                    normalise_text(row["manufacturer"]),
-                )
-        path = Path(folder) / CATEGORIES_FILE
-        if path.exists():
-            for number, row in enumerate(_read(path), start=2):
-                category = row["device_category"].strip()
-                if category not in DEVICE_CATEGORIES:
-                    from factors.validation import FactorValidationError
-
-                    raise FactorValidationError(
-                        [
-                            f"{path}:{number}: device_category: unknown category {category!r}",
-                        ]
-                    )
-                categories[normalise_text(row["alias"])] = category
-    return Aliases(manufacturers, categories)
+        for row in _read(Path(folder) / MANUFACTURERS_FILE, ("manufacturer", "alias")):
+            canonical = normalise_text(row["manufacturer"])
+            manufacturers[normalise_text(row["alias"])] = canonical
+            manufacturers.setdefault(canonical, canonical)
+        known = (*DEVICE_CATEGORIES, UNDECIDED_CATEGORY)
+        for row in _read(Path(folder) / CATEGORIES_FILE, ("device_category", "alias"), known):
+            categories[normalise_text(row["alias"])] = row["device_category"]
+        path = Path(folder) / COMPUTER_NAMES_FILE
+        for row in _read(path, ("device_category", "word"), COMPUTER_CATEGORIES):
+            computer_names[normalise_text(row["word"])] = row["device_category"]
+    return Aliases(manufacturers, categories, computer_names)
 
 
 @dataclass(frozen=True)
@@ -143,6 +158,7 @@ class ModelMatch:
     factor_key: str | None
     match_level: str
     lifetime_key: str | None
+    category_source: str | None
 
 
 def match_model(
@@ -155,23 +171,40 @@ def match_model(
     category_keys: set[str],
     lifetime_model_keys: set[str] = frozenset(),
 ) -> ModelMatch:
-    """The most specific factor key: model > manufacturer|category > category > unmapped."""
+    """The most specific factor key: model > manufacturer|category > category > unmapped.
+
+    A ``computer`` the name does not decide gets level ``category`` and no factor key: the dbt
+    decides laptop or desktop per asset, then takes that category's factor."""
     key = aliases.model_key(manufacturer, model)
-    category = aliases.category(category_name)
+    category, source = aliases.categorise(category_name, model)
     by_compact = {compact(known): known for known in model_keys}
     lifetime_compact = {compact(known): known for known in lifetime_model_keys}
     model_factor = key if key in model_keys else by_compact.get(compact(key))
     lifetime_key = lifetime_compact.get(compact(key)) or category
     if model_factor:
-        return ModelMatch(key, category, model_factor, "model", lifetime_key)
+        return ModelMatch(key, category, model_factor, "model", lifetime_key, source)
+    if category == UNDECIDED_CATEGORY:
+        return ModelMatch(key, category, None, "category", lifetime_key, source)
     pair = f"{aliases.manufacturer(manufacturer)}|{category}"
     if category and pair in manufacturer_category_keys:
-        return ModelMatch(key, category, pair, "manufacturer_category", lifetime_key)
+        return ModelMatch(key, category, pair, "manufacturer_category", lifetime_key, source)
     if category and category in category_keys:
-        return ModelMatch(key, category, category, "category", lifetime_key)
-    return ModelMatch(key, category, None, "unmapped", lifetime_key)
+        return ModelMatch(key, category, category, "category", lifetime_key, source)
+    return ModelMatch(key, category, None, "unmapped", lifetime_key, source)
 
 
-def _read(path: Path) -> list[dict[str, str]]:
-    with open(path, newline="", encoding="utf-8") as handle:
-        return list(csv.DictReader(handle))
+def _read(
+    path: Path, columns: tuple[str, ...], categories: tuple[str, ...] | None = None
+) -> list[dict[str, str]]:
+    """Rows of an alias file (none when it does not exist); any problem is an error."""
+    if not path.exists():
+        return []
+    table = read_csv(path, columns)
+    problems = list(table.problems)
+    for row in table.rows:
+        if categories is not None and row.values["device_category"] not in categories:
+            category = row.values["device_category"]
+            problems.append(row.problem("device_category", f"unknown category {category!r}"))
+    if problems:
+        raise FactorValidationError(problems)
+    return [row.values for row in table.rows]

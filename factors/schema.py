@@ -26,6 +26,12 @@ DEVICE_CATEGORIES: tuple[str, ...] = (
     "ip_phone",
 )
 SERVER_CATEGORIES: tuple[str, ...] = ("server_rack", "server_blade", "server_tower")
+# ServiceNow's stock model category "Computer" holds laptops and desktops alike: a model the
+# name does not decide keeps this category, and the dbt decides per asset from the CMDB.
+UNDECIDED_CATEGORY = "computer"
+COMPUTER_CATEGORIES: tuple[str, ...] = ("laptop", "desktop")
+# Where a model's device category comes from (model_matches.category_source).
+CATEGORY_SOURCES: tuple[str, ...] = ("model_category", "model_name", "undecided")
 
 STAGES: tuple[str, ...] = ("manufacturing", "distribution", "use", "end_of_life")
 
@@ -66,25 +72,37 @@ SCOPE_DENOMINATORS: dict[str, str] = {
     "money": "EUR",
 }
 FACTOR_SCOPES: tuple[str, ...] = tuple(SCOPE_DENOMINATORS)
+# How close a row's figure is to the item it describes: the item's own figure (manufacturer
+# PCF, the LCA study's own device, a measured grid series), a database or category average,
+# or another item's figure used in its place.
+QUALITIES: tuple[str, ...] = ("primary", "secondary", "proxy")
+# What a row's value is, when it is not a plain figure: an anomaly copied verbatim from an
+# upstream file, a negative impact the source itself publishes, or a stage and criterion the
+# source does not cover for this key (value, value_min and value_max empty).
+FLAGS: tuple[str, ...] = ("upstream_outlier", "negative_in_source", "not_covered")
+NOT_COVERED = "not_covered"
+NEGATIVE_IN_SOURCE = "negative_in_source"
 DEVICE_SCOPES: tuple[str, ...] = ("category", "model", "manufacturer_category", "configuration")
 
 PARAMETER_UNITS: dict[str, str] = {
     "lifetime_years": "year",
     "annual_energy_kwh": "kWh/year",
     "pue": "ratio",
+    "relative_uncertainty": "ratio",
     # An electric vehicle's consumption (scope vehicle, key a vehicle factor key): its use then
     # follows the grid of the year.
     "energy_kwh_per_km": "kWh/km",
 }
-PARAMETER_SCOPES: tuple[str, ...] = ("category", "model", "datacentre", "vehicle")
+PARAMETER_SCOPES: tuple[str, ...] = ("category", "model", "datacentre", "match_level", "vehicle")
 
-MATCH_LEVELS: tuple[str, ...] = (
+# How specific an asset's factor is, most specific first; "unmapped" has no factor at all.
+FACTOR_MATCH_LEVELS: tuple[str, ...] = (
     "configuration",
     "model",
     "manufacturer_category",
     "category",
-    "unmapped",
 )
+MATCH_LEVELS: tuple[str, ...] = (*FACTOR_MATCH_LEVELS, "unmapped")
 
 # Columns of a factor data file (shipped or organisation override), in order.
 FACTOR_FILE_COLUMNS: tuple[str, ...] = (
@@ -105,6 +123,8 @@ FACTOR_FILE_COLUMNS: tuple[str, ...] = (
     "valid_to",
     "region",
     "is_last_resort",
+    "quality",
+    "flag",
     "notes",
 )
 # Columns of a parameter data file, in order.
@@ -124,6 +144,8 @@ PARAMETER_FILE_COLUMNS: tuple[str, ...] = (
     "valid_from",
     "valid_to",
     "region",
+    "quality",
+    "flag",
     "notes",
 )
 # Derived when a factor set is loaded, never written in a data file.
@@ -150,6 +172,8 @@ EMISSION_FACTOR_TABLE_COLUMNS: tuple[str, ...] = (
     "valid_to",
     "region",
     "is_last_resort",
+    "quality",
+    "flag",
     "precedence",
     "notes",
 )
@@ -171,6 +195,8 @@ PARAMETER_TABLE_COLUMNS: tuple[str, ...] = (
     "valid_from",
     "valid_to",
     "region",
+    "quality",
+    "flag",
     "precedence",
     "notes",
 )
@@ -181,8 +207,11 @@ MODEL_MATCH_COLUMNS: tuple[str, ...] = (
     "factor_key",
     "match_level",
     "lifetime_key",
+    "category_source",
 )
 CONFIGURATION_MATCH_COLUMNS: tuple[str, ...] = ("asset_id", "configuration_key", "match_level")
+# Override rows left out of the run, one row per problem (factor_rejects.parquet).
+REJECT_COLUMNS: tuple[str, ...] = ("file", "line", "field", "reason")
 
 
 def factor_unit(criterion: str, scope: str) -> str:

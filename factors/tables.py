@@ -3,8 +3,9 @@
 It loads and validates a factor set (plus the organisation's overrides), reads the landed
 ServiceNow models, categories, manufacturers, servers and assets from the lake, matches every
 model to its most specific factor, computes server configurations with the Boavizta engine
-(once per distinct configuration), and writes four Parquet files under ``<lake>/factors/``,
-each atomically (temporary file, then ``os.replace``).
+(once per distinct configuration), and writes five Parquet files under ``<lake>/factors/``,
+each atomically (temporary file, then ``os.replace``): the four tables dbt reads and the
+organisation's override rows left out, with their reason (``factor_rejects``).
 """
 
 from __future__ import annotations
@@ -24,8 +25,10 @@ from factors.schema import (
     CONFIGURATION_MATCH_COLUMNS,
     EMISSION_FACTOR_TABLE_COLUMNS,
     MODEL_MATCH_COLUMNS,
+    REJECT_COLUMNS,
     factor_unit,
 )
+from factors.validation import Problem
 
 FACTORS_FOLDER = "factors"
 FORM_FACTORS = {"rack": "rack", "blade": "blade", "tower": "tower"}
@@ -42,7 +45,8 @@ def write_factor_tables(
     factor_set: str | None = None,
     overrides_dir: Path | None = None,
 ) -> dict[str, Path]:
-    """Write emission_factors, parameters, model_matches and configuration_matches Parquet files.
+    """Write emission_factors, parameters, model_matches, configuration_matches and
+    factor_rejects (the override rows left out, with their reason) as Parquet files.
 
     ``factor_set`` defaults to ``EMPREINTE_FACTOR_SET`` (else the default set);
     ``overrides_dir`` to ``EMPREINTE_FACTOR_OVERRIDES``. Returns the path of each table.
@@ -73,11 +77,28 @@ def write_factor_tables(
         "parameters": loaded.parameters,
         "model_matches": matches,
         "configuration_matches": configurations,
+        "factor_rejects": rejects_frame(loaded.rejects),
     }
     return {
         name: _write_atomically(frame, folder / f"{name}.parquet")
         for name, frame in outputs.items()
     }
+
+
+def rejects_frame(rejects: tuple[Problem, ...]) -> pl.DataFrame:
+    """The override rows left out: file, line, field and reason, one row per problem."""
+    return pl.DataFrame(
+        [
+            {
+                "file": str(problem.row.path),
+                "line": problem.row.line,
+                "field": problem.field,
+                "reason": problem.reason,
+            }
+            for problem in rejects
+        ],
+        schema={column: pl.Int64 if column == "line" else pl.String for column in REJECT_COLUMNS},
+    )
 
 
 def model_matches(
@@ -105,7 +126,7 @@ def model_matches(
             aliases,
             companies.get(model.get("manufacturer") or ""),
             model.get("name") or model.get("display_name"),
-            categories.get(model.get("cmdb_model_category") or ""),
+            model_category_name(aliases, categories, model.get("cmdb_model_category")),
             keys["model"],
             keys["manufacturer_category"],
             keys["category"],
@@ -119,10 +140,22 @@ def model_matches(
                 "factor_key": match.factor_key,
                 "match_level": match.match_level,
                 "lifetime_key": match.lifetime_key,
+                "category_source": match.category_source,
             }
         )
     schema = {column: pl.String for column in MODEL_MATCH_COLUMNS}
     return pl.DataFrame(rows, schema=schema)
+
+
+def model_category_name(
+    aliases: Aliases, categories: dict[str, str], value: str | None
+) -> str | None:
+    """The name of a model's category: ``cmdb_model_category`` is a list of sys_ids (a glide
+    list); the first one whose name is a known category alias wins, else the first named."""
+    names = [categories.get(sys_id.strip()) for sys_id in (value or "").split(",")]
+    names = [name for name in names if name]
+    known = [name for name in names if aliases.category(name) is not None]
+    return (known or names or [None])[0]
 
 
 def check_coverage(matches: pl.DataFrame, assets: pl.DataFrame) -> None:
@@ -179,7 +212,7 @@ def configuration_matches(
             }
         )
     factor_rows = []
-    precedence = len(loaded.factor_set.emission_factors) + 1
+    precedence = len(loaded.factor_set.factor_data_sets) + 1
     for key, configuration in configurations.items():
         for criterion, impact in engine.server(configuration).items():
             digest = hashlib.sha1(key.encode()).hexdigest()[:12]
@@ -201,6 +234,8 @@ def configuration_matches(
                     f"from the CMDB configuration (archetype {configuration.archetype})",
                     "source_url": "https://github.com/Boavizta/boaviztapi",
                     "source_year": 2025,
+                    "quality": "primary",
+                    "flag": None,
                     "notes": "Embedded phase (manufacturing); components "
                     "not in the CMDB come from the archetype, which gives the min-max range.",
                 }

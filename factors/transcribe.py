@@ -12,7 +12,12 @@ import csv
 from pathlib import Path
 
 from factors.boavizta import ENGINE_VERSION, BoaviztaEngine, ServerConfiguration
-from factors.schema import FACTOR_FILE_COLUMNS, PARAMETER_FILE_COLUMNS, factor_unit
+from factors.schema import (
+    FACTOR_FILE_COLUMNS,
+    NEGATIVE_IN_SOURCE,
+    PARAMETER_FILE_COLUMNS,
+    factor_unit,
+)
 
 DATA_DIR = Path(__file__).parent / "data"
 BOAVIZTA_URL = "https://github.com/Boavizta/boaviztapi"
@@ -74,6 +79,27 @@ MIX_CRITERIA: dict[str, str] = {
     "pe": "primary_energy",
 }
 # electrical_mix.csv rows (name, source prefix) -> (data set, source year, valid from).
+# Per data set, the quality of a country's grid figure: Scarlat et al. (2019) and Ember compute
+# each country's yearly mix from its measured generation; Base IMPACTS' 2011 mixes and the
+# ADPf-derived primary energy are database figures. Regional aggregates are averages.
+MIX_QUALITIES: dict[str, str] = {
+    "electricity_base_impacts_2011": "secondary",
+    "electricity_boavizta_2019": "primary",
+    "electricity_ember_2020": "primary",
+    "electricity_boavizta_pe_2016": "secondary",
+}
+REGIONS = ("WORLD", "EUROPE")
+# Upstream anomalies the factor audit found in electrical_mix.csv (factor-audit.md, C4), copied
+# verbatim and flagged: (criterion, country) -> why.
+_ACIDIFICATION = "acidification about 50 to 1,850 times the country median (0.0045)"
+UPSTREAM_OUTLIERS: dict[tuple[str, str], str] = {
+    ("acidification", "CZ"): _ACIDIFICATION,
+    ("acidification", "WORLD"): _ACIDIFICATION,
+    ("acidification", "EUROPE"): _ACIDIFICATION,
+    ("primary_energy", "NA"): "ADPf / (1 - share of renewables) blows up near 100 % renewables",
+}
+# Criteria whose every country figure is 0 in the file: a placeholder, not a measured zero.
+ALL_ZERO_CRITERIA = ("climate_change_biogenic", "climate_change_land_use", "land_use")
 MIX_SOURCES: dict[str, tuple[str, int]] = {
     "ADEME Base IMPACTS": ("electricity_base_impacts_2011", 2011),
     "https://www.sciencedirect.com": ("electricity_boavizta_2019", 2019),
@@ -167,6 +193,7 @@ def negaoctet_rows(mapping: dict[tuple[str, str], tuple[str, ...]], proxy: bool)
                             "ADEME Base IMPACTS / NegaOctet",
                             source_year=2022,
                             notes=notes,
+                            quality="proxy" if proxy else "secondary",
                         )
                     )
     return rows
@@ -194,6 +221,13 @@ def electricity_rows() -> dict[str, list[dict]]:
             notes = f"Country {code} of electrical_mix.csv ({record[0]}, reference year {year})."
             if key == "FR" and criterion == "climate_change":
                 notes += _FRANCE_NOTES[data_set]
+            flag = ""
+            if (criterion, key) in UPSTREAM_OUTLIERS:
+                flag = "upstream_outlier"
+                notes += f" UPSTREAM OUTLIER: {UPSTREAM_OUTLIERS[criterion, key]}."
+            elif criterion in ALL_ZERO_CRITERIA:
+                flag = "upstream_outlier"
+                notes += " UPSTREAM OUTLIER: the file gives 0 for every country (a placeholder)."
             result.setdefault(data_set, []).append(
                 _factor(
                     data_set,
@@ -208,6 +242,8 @@ def electricity_rows() -> dict[str, list[dict]]:
                     region=key,
                     notes=notes,
                     source_url=source if source.startswith("http") else BOAVIZTA_URL,
+                    quality="secondary" if key in REGIONS else MIX_QUALITIES[data_set],
+                    flag=flag,
                 )
             )
     return result
@@ -254,8 +290,31 @@ def server_archetype_rows() -> list[dict]:
                     "computed in process by boaviztapi's server model",
                     source_year=2025,
                     notes=notes,
+                    quality="proxy" if category == "storage_array" else "secondary",
                 )
             )
+        # boaviztapi's embedded phase is manufacturing only: it warns "End of life is not
+        # included in the calculation" and has no transport stage (factor audit C5b).
+        rows += [
+            _factor(
+                "boavizta_archetypes_2.5.0",
+                "category",
+                category,
+                stage,
+                criterion,
+                None,
+                source=f"{PACKAGE}, data/archetypes/server.csv ({archetype}), "
+                "computed in process by boaviztapi's server model",
+                source_year=2025,
+                notes=f"NOT COVERED: boaviztapi's embedded impact of a {category} has no "
+                f'{stage.replace("_", " ")} stage ("End of life is not included in the '
+                'calculation"; no transport), and no other data set gives it.',
+                quality="proxy" if category == "storage_array" else "secondary",
+                flag="not_covered",
+            )
+            for stage in ("distribution", "end_of_life")
+            for criterion in impacts
+        ]
     return rows
 
 
@@ -289,6 +348,7 @@ def archetype_parameter_rows() -> list[dict]:
                 source,
                 prefix + f"avg_power {power['default']} W (min {power.get('min')}, max "
                 f"{power.get('max')}) x use_time_ratio {ratio} x 8,760 h / 1,000.",
+                "proxy" if proxy else "secondary",
             )
         )
         rows.append(
@@ -300,6 +360,7 @@ def archetype_parameter_rows() -> list[dict]:
                 None,
                 source,
                 prefix + f"hours_life_time {hours:g} h / 8,760 h.",
+                "proxy" if proxy else "secondary",
             )
         )
     engine_rows = _server_energy_rows(get_server_archetype)
@@ -338,6 +399,7 @@ def _server_energy_rows(get_server_archetype) -> list[dict]:
                 prefix
                 + "Final energy ('fe', kWh) of the use phase over 8,760 h at the archetype's "
                 "default workload (50 %, range 0-100 %).",
+                "proxy" if category == "storage_array" else "secondary",
             )
         )
     return rows
@@ -349,7 +411,7 @@ def _factor(
     key: str,
     stage: str,
     criterion: str,
-    value: float,
+    value: float | None,
     value_min: float | None = None,
     value_max: float | None = None,
     *,
@@ -359,8 +421,12 @@ def _factor(
     region: str = "",
     notes: str = "",
     source_url: str = BOAVIZTA_URL,
+    quality: str = "secondary",
+    flag: str = "",
 ) -> dict:
     suffix = f"/{valid_from[:4]}" if scope == "grid" else ""
+    if not flag and value is not None and value < 0:
+        flag = NEGATIVE_IN_SOURCE
     return {
         "factor_id": f"{data_set}/{scope}/{key}/{stage}/{criterion}{suffix}",
         "data_set": data_set,
@@ -379,6 +445,8 @@ def _factor(
         "valid_to": "",
         "region": region,
         "is_last_resort": "false",
+        "quality": quality,
+        "flag": flag,
         "notes": notes,
     }
 
@@ -391,6 +459,7 @@ def _parameter(
     value_max: float | None,
     source: str,
     notes: str,
+    quality: str,
 ) -> dict:
     data_set = "boavizta_archetypes_2.5.0"
     units = {"annual_energy_kwh": "kWh/year", "lifetime_years": "year"}
@@ -410,6 +479,8 @@ def _parameter(
         "valid_from": "2000-01-01",
         "valid_to": "",
         "region": "",
+        "quality": quality,
+        "flag": "",
         "notes": notes,
     }
 
@@ -488,7 +559,7 @@ FOOTPRINT_MODELS: tuple[tuple[str, str, str, float, float, float, int, str], ...
     ("Dell", "P2719H Monitor", "screen", 577, 0.661, 37.7, 2018, _DELL + "p2719h-monitor.pdf"),
     ("Dell", "U2419H Monitor", "screen", 545, 0.703, 33.9, 2018, _DELL + "u2419h-monitor.pdf"),
     ("Dell", "Wyse 3030 Thin Client", "thin_client", 70, 0.59, 19.2, 2018, _DELL + "wyse-3030.pdf"),
-    ("Dell", "Wyse 3040 Thin Client", "thin_client", 63, 0.59, 18.7, 2018, _DELL + "wyse-3040.pdf"),
+    ("Dell", "Wyse 3040 Thin Client", "thin_client", 97, 0.639, 30.7, 2022, FOOTPRINT_URL),
     ("Dell", "Wyse 5010 Thin Client", "thin_client", 86, 0.48, 31.7, 2018, _DELL + "wyse-5010.pdf"),
     ("Dell", "Wyse 5020 Thin Client", "thin_client", 89, 0.45, 35.7, 2018, _DELL + "wyse-5020.pdf"),
     (
@@ -516,11 +587,11 @@ FOOTPRINT_MODELS: tuple[tuple[str, str, str, float, float, float, int, str], ...
         "Dell",
         "Wyse 5070 Thin Client",
         "thin_client",
-        115,
-        0.57,
-        34.7,
-        2018,
-        _DELL + "wyse-5070.pdf",
+        150,
+        0.683,
+        41.84,
+        2022,
+        FOOTPRINT_URL,
     ),
     (
         "Dell",
@@ -657,6 +728,26 @@ FOOTPRINT_MODELS: tuple[tuple[str, str, str, float, float, float, int, str], ...
     ),
 )
 MIN_ROWS_FOR_MEDIAN = 3
+# Sheets Boavizta replaced in 2022 (factor audit F4): the 2018 figures (3040: 63 kgCO2e x 59 %,
+# 18.7 kWh; 5070: 115 x 57 %, 34.7 kWh) stay in the frozen boavizta_footprint_data_models.
+SUPERSEDED_SHEETS = {
+    "Wyse 3040 Thin Client": "The 2018 sheet (63 kgCO2e x 59 %, 18.7 kWh/year) was superseded.",
+    "Wyse 5070 Thin Client": "The 2018 sheet (115 kgCO2e x 57 %, 34.7 kWh/year) was superseded.",
+}
+# The frozen 2025 transcription and this one: a corrected figure goes in a new data set.
+FOOTPRINT_FACTOR_DATA_SET = "boavizta_footprint_data_models_2026"
+FOOTPRINT_PARAMETER_DATA_SET = "boavizta_footprint_data_2026"
+# What the manufacturer sheets as transcribed by Boavizta do not give for a category default:
+# only the manufacturing and use shares of the total are transcribed.
+FOOTPRINT_NOT_COVERED = (
+    ("distribution", "climate_change"),
+    ("end_of_life", "climate_change"),
+    *(
+        (stage, criterion)
+        for stage in ("manufacturing", "distribution", "end_of_life")
+        for criterion in ("abiotic_depletion", "primary_energy")
+    ),
+)
 
 
 def footprint_rows() -> tuple[list[dict], list[dict]]:
@@ -666,13 +757,13 @@ def footprint_rows() -> tuple[list[dict], list[dict]]:
     from factors.matching import load_aliases
 
     aliases = load_aliases()
-    data_set = "boavizta_footprint_data_models"
+    data_set = FOOTPRINT_FACTOR_DATA_SET
     factors, parameters, groups = [], [], {}
     for manufacturer, name, category, total, share, energy, year, url in FOOTPRINT_MODELS:
         key = aliases.model_key(manufacturer, name)
         manufacturing = total * share
         groups.setdefault((aliases.manufacturer(manufacturer), category), []).append(
-            (manufacturing, energy, name),
+            (manufacturing, energy, name, year),
         )
         factors.append(
             _factor(
@@ -686,7 +777,9 @@ def footprint_rows() -> tuple[list[dict], list[dict]]:
                 source_year=year,
                 source_url=url,
                 notes=f"{manufacturer} {name} ({category}): total {total:g} kgCO2e x manufacturing "
-                f"share {share:.1%} as stated by the sheet.",
+                f"share {share:.1%} as stated by the sheet. "
+                f"{SUPERSEDED_SHEETS.get(name, '')}".strip(),
+                quality="primary",
             )
         )
         parameters.append(
@@ -698,7 +791,9 @@ def footprint_rows() -> tuple[list[dict], list[dict]]:
                 None,
                 year,
                 url,
-                f"{manufacturer} {name}: yearly energy (TEC) stated by the sheet.",
+                f"{manufacturer} {name}: yearly energy (TEC) stated by the sheet. "
+                f"{SUPERSEDED_SHEETS.get(name, '')}".strip(),
+                "primary",
             )
         )
     for (manufacturer, category), members in sorted(groups.items()):
@@ -706,6 +801,7 @@ def footprint_rows() -> tuple[list[dict], list[dict]]:
             continue
         values = [member[0] for member in members]
         names = ", ".join(member[2] for member in members)
+        latest = max(member[3] for member in members)
         notes = (
             f"Median of the {len(members)} {manufacturer} {category} rows of this data set "
             f"({names})."
@@ -721,7 +817,7 @@ def footprint_rows() -> tuple[list[dict], list[dict]]:
                 min(values),
                 max(values),
                 source=FOOTPRINT_SOURCE,
-                source_year=2019,
+                source_year=latest,
                 source_url=FOOTPRINT_URL,
                 notes=notes,
             )
@@ -740,11 +836,30 @@ def footprint_rows() -> tuple[list[dict], list[dict]]:
                     min(values),
                     max(values),
                     source=FOOTPRINT_SOURCE,
-                    source_year=2018,
+                    source_year=latest,
                     source_url=FOOTPRINT_URL,
                     notes=notes,
                 )
             )
+            factors += [
+                _factor(
+                    data_set,
+                    "category",
+                    category,
+                    stage,
+                    criterion,
+                    None,
+                    source=FOOTPRINT_SOURCE,
+                    source_year=latest,
+                    source_url=FOOTPRINT_URL,
+                    notes=f"NOT COVERED: no {criterion.replace('_', ' ')} figure for the "
+                    f"{stage.replace('_', ' ')} of a thin client: the sheets as transcribed give "
+                    "the total's manufacturing and use shares only, and no other data set gives "
+                    "it.",
+                    flag="not_covered",
+                )
+                for stage, criterion in FOOTPRINT_NOT_COVERED
+            ]
             parameters.append(
                 _footprint_parameter(
                     "category",
@@ -752,9 +867,10 @@ def footprint_rows() -> tuple[list[dict], list[dict]]:
                     median(energies),
                     min(energies),
                     max(energies),
-                    2018,
+                    latest,
                     FOOTPRINT_URL,
                     f"Median yearly energy (TEC) of the {len(members)} thin-client rows ({names}).",
+                    "secondary",
                 )
             )
     return factors, parameters
@@ -769,8 +885,9 @@ def _footprint_parameter(
     year: int,
     url: str,
     notes: str,
+    quality: str,
 ) -> dict:
-    data_set = "boavizta_footprint_data"
+    data_set = FOOTPRINT_PARAMETER_DATA_SET
     return {
         "parameter_id": f"{data_set}/{scope}/{key}/annual_energy_kwh",
         "data_set": data_set,
@@ -787,6 +904,8 @@ def _footprint_parameter(
         "valid_from": "2000-01-01",
         "valid_to": "",
         "region": "",
+        "quality": quality,
+        "flag": "",
         "notes": notes,
     }
 
@@ -794,13 +913,10 @@ def _footprint_parameter(
 def write_footprint_files() -> None:
     """Write the manufacturer-PCF data sets."""
     factors, parameters = footprint_rows()
+    _write(DATA_DIR / "emission_factors", FOOTPRINT_FACTOR_DATA_SET, FACTOR_FILE_COLUMNS, factors)
     _write(
-        DATA_DIR / "emission_factors",
-        "boavizta_footprint_data_models",
-        FACTOR_FILE_COLUMNS,
-        factors,
+        DATA_DIR / "parameters", FOOTPRINT_PARAMETER_DATA_SET, PARAMETER_FILE_COLUMNS, parameters
     )
-    _write(DATA_DIR / "parameters", "boavizta_footprint_data", PARAMETER_FILE_COLUMNS, parameters)
 
 
 if __name__ == "__main__":

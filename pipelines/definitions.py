@@ -7,7 +7,6 @@ from pipelines.activity_logs import activity_logs
 from pipelines.emission_factors import factor_tables
 from pipelines.ingestion import servicenow_tables
 from pipelines.publishing import published_editions, published_warehouse
-from pipelines.quality import alm_hardware_expectations
 from pipelines.resources import ServiceNowResource, WarehouseResource
 from pipelines.schedules import nightly_job, nightly_schedule
 from pipelines.transformation import DBT_EXECUTABLE, dbt_models, dbt_project
@@ -21,7 +20,6 @@ defs = dg.Definitions(
         published_warehouse,
         published_editions,
     ],
-    asset_checks=[alm_hardware_expectations],
     jobs=[nightly_job],
     schedules=[nightly_schedule],
     resources={

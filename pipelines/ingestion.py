@@ -1,22 +1,66 @@
-"""Ingestion assets: one asset per ServiceNow table, landed in the lake by the connector."""
+"""Ingestion assets: one asset per ServiceNow table, landed in the lake by the connector, each
+with its blocking Great Expectations check (``<table>_expectations``) on the batches it landed.
+
+Every row was validated before landing (rejects kept, see ``connectors/landing.py``). Then the
+table's suite runs on each new batch; a batch that fails is moved to the quarantine (and read
+again on the next night: the API watermark is put back, an export file is remembered as
+quarantined, so its corrected version lands). A quarantined batch, or an export file that could
+not be read, fails the table's check: the run stops before dbt and the last good warehouse
+stays published.
+
+Each table's materialisation carries ``rows_landed``, ``rows_new``, ``rows_changed``,
+``rows_deleted``, ``rows_rejected``, ``batches_quarantined`` and ``quarantined`` (a list of
+``{file, reasons}``), which ``empreinte status`` reads.
+"""
 
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import dagster as dg
 
+from connectors import lake, quarantine
+from connectors.landing import landing_counts
+from connectors.servicenow.auth import AuthenticationError
 from connectors.servicenow.client import ServiceNowClient
 from connectors.servicenow.deletes import AUDIT_TABLE, reconcile_keys
-from connectors.servicenow.exports import export_table, land_exports
-from connectors.servicenow.extract import extract_all
+from connectors.servicenow.exports import land_exports
+from connectors.servicenow.exports.landing import quarantine_landed
+from connectors.servicenow.extract import SOURCE, extract_all, rewind_watermark
 from connectors.servicenow.settings import ServiceNowSettings
 from connectors.servicenow.tables import TABLES, TableSpec, table_spec
+from connectors.state import StateStore
+from pipelines.quality import check_batches
 from pipelines.resources import ServiceNowResource, WarehouseResource
 
 
 def table_key(table: str) -> dg.AssetKey:
     """The asset key of a landed ServiceNow table (dbt's source ``servicenow.<table>``)."""
     return dg.AssetKey(["servicenow", table])
+
+
+# What landing refused, read by dbt's `landing` source (stg_landing__*).
+REJECTS_KEY = dg.AssetKey(["landing", "rejects"])
+QUARANTINE_KEY = dg.AssetKey(["landing", "quarantined_batches"])
+
+
+def check_name(table: str) -> str:
+    """The name of a table's blocking Great Expectations check."""
+    return f"{table}_expectations"
+
+
+@dataclass
+class _Landing:
+    """What the connector did for one table this run (beside the new batch files)."""
+
+    metadata: dict[str, Any] = field(default_factory=dict)
+    rows_rejected: int = 0
+    quarantined: list[dict[str, Any]] = field(default_factory=list)
+    # How to read a quarantined batch again: the watermark before the run (API) or the
+    # export file's state entry.
+    exports: bool = False
+    watermark_before: tuple[str, str] | None = None
 
 
 @dg.multi_asset(
@@ -29,6 +73,32 @@ def table_key(table: str) -> dg.AssetKey:
             metadata={"fields": ", ".join(spec.columns)},
         )
         for spec in TABLES
+    ]
+    + [
+        dg.AssetSpec(
+            REJECTS_KEY,
+            description="Rows landing refused, with file, row, field and reason "
+            "(<lake>/_rejects/<source>/<table>/<batch_id>.parquet).",
+            group_name="servicenow",
+            kinds={"parquet"},
+        ),
+        dg.AssetSpec(
+            QUARANTINE_KEY,
+            description="Batches and files kept out of the lake whole, with their reasons "
+            "(<lake>/_quarantine/<source>/<table>/<batch_id>.json).",
+            group_name="servicenow",
+            kinds={"json"},
+        ),
+    ],
+    check_specs=[
+        dg.AssetCheckSpec(
+            check_name(spec.name),
+            asset=table_key(spec.name),
+            blocking=True,
+            description="Great Expectations suite of the batches landed by this run (types, "
+            "required fields, unique versions, shares); a failed batch is quarantined.",
+        )
+        for spec in TABLES
     ],
     can_subset=True,
 )
@@ -37,28 +107,96 @@ def servicenow_tables(
     servicenow: ServiceNowResource,
     warehouse: WarehouseResource,
 ) -> Iterator[dg.MaterializeResult]:
-    """Extract the selected tables incrementally, then land delete markers from
-    ``sys_audit_delete`` for them, so every table is current before dbt reads it."""
-    selected = [key.path[-1] for key in context.selected_asset_keys]
+    """Extract the selected tables incrementally (or land the exports folder), then land delete
+    markers from ``sys_audit_delete`` for them, so every table is current before dbt reads it;
+    check every new batch with the table's suite."""
+    keys = context.selected_asset_keys
+    selected = [key.path[-1] for key in keys if key.path[0] == "servicenow"]
     specs = [table_spec(name) for name in selected]
+    lake_dir = warehouse.paths.lake
+    quarantine.ensure_schema_files(lake_dir)
+    before = {spec.name: set(lake.batches(lake_dir, SOURCE, spec.name)) for spec in TABLES}
     exports_dir = servicenow.exports_dir()
     if exports_dir is not None:
-        yield from _land_exports(exports_dir, warehouse, specs)
-        return
+        landings = _land_exports(exports_dir, lake_dir, specs)
+    else:
+        landings = _extract(servicenow, warehouse, specs, selected)
+    html_dir = warehouse.paths.data_dir / "quality" / context.run_id / "landing"
+    checked = {key.asset_key for key in context.selected_asset_check_keys}
+    totals = {"rows_rejected": 0, "batches_quarantined": 0}
+    for name in selected:
+        spec = table_spec(name)
+        landing = landings.get(name, _Landing())
+        new = sorted(set(lake.batches(lake_dir, SOURCE, name)) - before[name])
+        verdicts = check_batches(spec, new, html_dir / name)
+        failed = [verdict for verdict in verdicts if not verdict.passed]
+        if failed:
+            landing.quarantined += _quarantine(lake_dir, spec, failed, landing)
+        visible = [path for path in new if path.exists()]
+        metadata = {
+            **landing.metadata,
+            **landing_counts(lake_dir, SOURCE, name, visible, spec.key, spec.cursor),
+            "rows_rejected": landing.rows_rejected,
+            "batches_quarantined": len(landing.quarantined),
+            "quarantined": landing.quarantined,
+            "batches": [path.stem for path in visible],
+        }
+        totals["rows_rejected"] += landing.rows_rejected
+        totals["batches_quarantined"] += len(landing.quarantined)
+        results = []
+        if table_key(name) in checked:
+            results.append(
+                dg.AssetCheckResult(
+                    asset_key=table_key(name),
+                    check_name=check_name(name),
+                    passed=not landing.quarantined,
+                    metadata={
+                        "batches_checked": len(verdicts),
+                        "rows_checked": sum(verdict.rows for verdict in verdicts),
+                        "failed": {v.batch.stem: v.reasons() for v in failed},
+                        "quarantined": landing.quarantined,
+                        "results": [html for verdict in verdicts for html in verdict.html],
+                    },
+                )
+            )
+        yield dg.MaterializeResult(
+            asset_key=table_key(name), metadata=metadata, check_results=results
+        )
+    for key in (REJECTS_KEY, QUARANTINE_KEY):
+        if key in keys:
+            yield dg.MaterializeResult(asset_key=key, metadata=totals)
+
+
+def _extract(
+    servicenow: ServiceNowResource,
+    warehouse: WarehouseResource,
+    specs: list[TableSpec],
+    selected: list[str],
+) -> dict[str, _Landing]:
+    """Table API: extraction, delete markers, the weekly key reconciliation."""
     if any(name != AUDIT_TABLE for name in selected) and AUDIT_TABLE not in selected:
-        specs.append(table_spec(AUDIT_TABLE))
+        specs = [*specs, table_spec(AUDIT_TABLE)]
     settings = servicenow.settings()
-    reports = extract_all(settings, warehouse.paths.lake, specs)
-    reconciled = _reconcile(settings, warehouse, specs) if servicenow.reconcile_keys else {}
+    try:
+        reports = extract_all(settings, warehouse.paths.lake, specs)
+        reconciled = _reconcile(settings, warehouse, specs) if servicenow.reconcile_keys else {}
+    except AuthenticationError as error:
+        raise dg.Failure(description=str(error)) from None
     deletes = reports.get("_deletes")
+    landings = {}
     for name in selected:
         report = reports.get(name)
-        metadata = report.as_metadata() if report is not None else {}
+        landing = _Landing()
+        if report is not None:
+            landing.metadata = report.as_metadata()
+            landing.rows_rejected = report.rows_rejected
+            landing.watermark_before = report.watermark_before
         if name == AUDIT_TABLE and deletes is not None:
-            metadata = deletes.as_metadata()
+            landing.metadata = deletes.as_metadata()
         if name in reconciled:
-            metadata["reconciled_deletes"] = reconciled[name]
-        yield dg.MaterializeResult(asset_key=table_key(name), metadata=metadata)
+            landing.metadata["reconciled_deletes"] = reconciled[name]
+        landings[name] = landing
+    return landings
 
 
 def _reconcile(
@@ -73,23 +211,44 @@ def _reconcile(
         }
 
 
-def _land_exports(
-    exports_dir: Path, warehouse: WarehouseResource, specs: list[TableSpec]
-) -> Iterator[dg.MaterializeResult]:
-    """Land the export files not landed yet; a rejected file fails the run after the good ones
-    are landed, naming the file and the reason, so the last good warehouse stays published."""
-    report = land_exports(exports_dir, warehouse.paths.lake, tables=tuple(specs))
-    metadata = report.as_metadata()
-    if report.rejected:
-        reasons = "; ".join(f"{name}: {reason}" for name, reason in report.rejected.items())
-        raise dg.Failure(f"export files rejected: {reasons}", metadata=metadata)
+def _land_exports(exports_dir: Path, lake_dir: Path, specs: list[TableSpec]) -> dict[str, _Landing]:
+    """Land the export files not landed yet: good files land, bad rows go to the rejects,
+    unreadable files are quarantined (and fail their table's check)."""
+    report = land_exports(exports_dir, lake_dir, tables=tuple(specs))
+    landings = {}
     for spec in specs:
-        files = {
-            name: rows
-            for name, rows in report.landed.items()
-            if export_table(Path(name), {spec.name: spec}) is spec
-        }
-        yield dg.MaterializeResult(
-            asset_key=table_key(spec.name),
-            metadata={"files": files, "rows": sum(files.values())},
+        figures = report.for_table(spec.name)
+        landings[spec.name] = _Landing(
+            metadata={
+                "files": figures["files"],
+                "cells_flagged": figures["cells_flagged"],
+                "skipped": report.skipped,
+                "skipped_quarantined": report.skipped_quarantined,
+            },
+            rows_rejected=figures["rows_rejected"],
+            quarantined=figures["quarantined"],
+            exports=True,
         )
+    return landings
+
+
+def _quarantine(
+    lake_dir: Path, spec: TableSpec, failed: list, landing: _Landing
+) -> list[dict[str, Any]]:
+    """Move the batches that failed their suite to the quarantine, and make sure their rows are
+    read again: the export file is remembered as quarantined, the API watermark is put back."""
+    state = StateStore(lake_dir, SOURCE)
+    files: dict[str, str] = {}
+    if landing.exports:
+        for verdict in failed:
+            files.update(quarantine_landed(state, [verdict.batch.stem], verdict.reasons()))
+    else:
+        rewind_watermark(state, spec.name, landing.watermark_before)
+    described = []
+    for verdict in failed:
+        file = files.get(verdict.batch.stem)
+        quarantine.quarantine_batch(
+            verdict.batch, lake_dir, SOURCE, spec.name, reasons=verdict.reasons(), file=file
+        )
+        described.append({"file": file or verdict.batch.name, "reasons": verdict.reasons()})
+    return described

@@ -13,18 +13,23 @@ HEADLINE = "criterion = 'climate_change'"
 def footprint_summary(connection: duckdb.DuckDBPyConnection, *, years: int = 5) -> str:
     """Footprint per town and year (tCO2e), totals per method, top categories and coverage."""
     latest = connection.execute(
-        f"select max(reporting_year) from fct_footprint where {HEADLINE} and stage = 'use'"
+        f"select max(reporting_year) from fct_footprint_yearly where {HEADLINE} and stage = 'use'"
         # Contracts are spread over their whole term: the devices' use says which years are run.
         " and source_kind = 'hardware_asset'"
     ).fetchall()[0][0]
     if latest is None:
         return "The published warehouse holds no footprint yet."
     first = latest - years + 1
+    status = connection.execute(
+        "select year_status, as_of_date from dim_reporting_years where reporting_year = ?",
+        [latest],
+    ).fetchall()
+    to_date = f" ({latest} to {status[0][1]})" if status and status[0][0] != "complete" else ""
     by_town = connection.sql(
         f"""
         pivot (
             select town_name as town, reporting_year, value / 1000 as tco2e
-            from fct_footprint
+            from fct_footprint_yearly
             where {HEADLINE} and method = 'amortised'
                 and reporting_year between {first} and {latest}
         )
@@ -35,7 +40,7 @@ def footprint_summary(connection: duckdb.DuckDBPyConnection, *, years: int = 5) 
         f"""
         pivot (
             select method, reporting_year, value / 1000 as tco2e
-            from fct_footprint
+            from fct_footprint_yearly
             where {HEADLINE} and reporting_year between {first} and {latest}
         )
         on reporting_year using round(sum(tco2e), 1) group by method order by method
@@ -86,15 +91,23 @@ def footprint_summary(connection: duckdb.DuckDBPyConnection, *, years: int = 5) 
         "select match_level, count(*) as assets from dim_hardware_assets"
         " group by all order by assets desc"
     ).pl()
+    # The stock "Computer" category: how each asset was decided laptop or desktop.
+    computers = connection.sql(
+        "select category_source as decided_by, device_category, count(*) as assets"
+        " from dim_hardware_assets where category_source in ('form_factor', 'model_name',"
+        " 'default') group by all order by decided_by, device_category"
+    ).pl()
     sections = [
         f"Footprint per town, climate change, amortised (tCO2e), {first}-{latest}"
-        f" ({latest} to date):\n{_table(by_town)}",
+        f"{to_date}:\n{_table(by_town)}",
         f"Total per accounting method (tCO2e):\n{_table(totals)}",
         f"Footprint per source, climate change, amortised (tCO2e); {money_share or 0}% of"
         f" {latest} rests on money ratios:\n{_table(by_source)}",
         f"Top categories in {latest} (amortised, tCO2e):\n{_table(categories)}",
         f"Assets per factor match level:\n{_table(coverage)}",
     ]
+    if computers.height:
+        sections.append(f"Computers decided laptop or desktop, by:\n{_table(computers)}")
     if restated.height:
         sections.append(
             "Restated: these years were published before under another factor set"

@@ -4,15 +4,18 @@ of devices handed in at collection points, read by the same rules.
 CSV, UTF-8 (BOM allowed), comma-separated, one header row with the column names documented in
 ``connectors/README.md``. Every row is validated; valid rows land in
 ``<lake>/logs/<log>/<batch>.parquet`` (values as normalised strings, like every lake batch) and
-rejected rows in ``<lake>/logs/<log>_rejected/`` with ``_reason``, ``_file`` and ``_row``, so
-nothing is silently lost. A file is landed once (its SHA-256 is kept in
-``<lake>/_state/logs.json``).
+rejected rows in ``<lake>/_rejects/logs/<log>/`` (file, row, field, reason, raw value: the
+layout of ``connectors/quarantine.py``), so nothing is silently lost. A file that cannot be read
+(not UTF-8, NUL bytes, broken CSV, a missing column...) is quarantined whole under
+``<lake>/_quarantine/logs/<log>/`` and the other files still land. A file is landed once (its
+SHA-256 is kept in ``<lake>/_state/logs.json``).
 """
 
 from __future__ import annotations
 
 import csv
 import hashlib
+import io
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -22,8 +25,10 @@ from typing import Any
 
 import polars as pl
 
-from connectors import lake
+from connectors import lake, quarantine
+from connectors.files import FileError, read_text
 from connectors.state import StateStore
+from connectors.validation import REJECT_SCHEMA, REJECTED
 
 SOURCE = "logs"
 VEHICLE_TYPES = (
@@ -170,8 +175,8 @@ def read_trip_log(path: Path | str, log: TripLog) -> tuple[pl.DataFrame, pl.Data
     A file without a required column raises ``ValueError`` naming the file and the columns.
     """
     path = Path(path)
-    with open(path, encoding="utf-8-sig", newline="") as handle:
-        reader = csv.DictReader(handle)
+    with io.StringIO(read_text(path), newline="") as handle:
+        reader = csv.DictReader(handle, strict=True)
         header = [name.strip() for name in reader.fieldnames or []]
         missing = [name for name in log.required if name not in header]
         if missing:
@@ -224,7 +229,8 @@ def land_trip_logs(
     not landed before."""
     state = state or StateStore(lake_dir, SOURCE)
     report = TripLogsReport()
-    done = state.read().get("files", {})
+    stored = state.read()
+    done = {**stored.get("files", {}), **stored.get("quarantined", {})}
     for path in sorted(Path(logs_dir).glob("*.csv")):
         log = next((log for name, log in LOGS.items() if path.stem.startswith(name)), None)
         if log is None:
@@ -233,13 +239,20 @@ def land_trip_logs(
         if digest in done:
             report.skipped.append(path.name)
             continue
-        try:
-            valid, rejected = read_trip_log(path, log)
-        except ValueError as error:
-            report.refused[path.name] = str(error)
-            continue
         now = datetime.now(UTC)
         batch_id = lake.new_batch_id(now)
+        try:
+            valid, rejected = read_trip_log(path, log)
+        except Exception as error:  # any failure refuses this file only, named
+            reason = (
+                str(error)
+                if isinstance(error, FileError | ValueError)
+                else f"{path.name}: not readable as CSV ({type(error).__name__}: {error})"
+            )
+            quarantine.quarantine_file(path, lake_dir, SOURCE, log.name, batch_id, reasons=[reason])
+            state.set("quarantined", digest, {"file": path.name, "log": log.name, "reason": reason})
+            report.refused[path.name] = reason
+            continue
         lake.write_batch(
             lake.as_batch(
                 valid.with_columns(pl.lit(path.name).alias("_file")), log.columns, batch_id, now
@@ -248,14 +261,9 @@ def land_trip_logs(
             SOURCE,
             log.name,
         )
-        if rejected.height:
-            shaped = lake.as_batch(
-                rejected.with_columns(pl.lit(path.name).alias("_file")),
-                (*log.columns, "_reason", "_row", "_file"),
-                batch_id,
-                now,
-            )
-            lake.write_batch(shaped, lake_dir, SOURCE, f"{log.name}_rejected")
+        quarantine.write_rejects(
+            _reject_lines(rejected, log), lake_dir, SOURCE, log.name, batch_id, path.name
+        )
         state.set(
             "files",
             digest,
@@ -269,4 +277,28 @@ def land_trip_logs(
         )
         report.landed[path.name] = valid.height
         report.rejected_rows[path.name] = rejected.height
+    quarantine.ensure_schema_files(lake_dir)
     return report
+
+
+def _reject_lines(rejected: pl.DataFrame, log: TripLog) -> pl.DataFrame:
+    """Rejected rows as reject lines: one per (row, field, reason), with the raw value."""
+    if rejected.is_empty():
+        return pl.DataFrame(schema=REJECT_SCHEMA)
+    numbered = rejected.with_columns(pl.col("_row").cast(pl.Int64).alias("row_number"))
+    lines = (
+        numbered.select("row_number", pl.col("_reason").str.split("; ").alias("reason"))
+        .explode("reason")
+        .with_columns(pl.col("reason").str.extract(r"^(\w+)", 1).alias("field"))
+    )
+    values = numbered.select("row_number", *log.columns).unpivot(
+        index="row_number", variable_name="field", value_name="raw_value"
+    )
+    return lines.join(values, on=["row_number", "field"], how="left").select(
+        "row_number",
+        "field",
+        "reason",
+        pl.col("raw_value").str.slice(0, 200),
+        pl.lit(None, pl.String).alias("sys_id"),
+        pl.lit(REJECTED).alias("outcome"),
+    )

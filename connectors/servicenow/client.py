@@ -10,6 +10,12 @@ Reading rule (documented in the README):
   ``rel="next"`` header, or (probe with counting on) ``X-Total-Count`` larger than what this
   offset covered. Then the same keyset query is re-asked at the next offset until a visible row
   appears.
+* Values from the instance never alter a query: a keyset position is used (and stored as a
+  watermark) only if its cursor is a date-time ``YYYY-MM-DD HH:MM:SS`` and its key a sys_id
+  (32 hex characters); anything else (``^NQ...``) stops the read with an error naming table,
+  field and value.
+* A refusal of the credentials or of access (401 after a token refresh, 403) raises
+  ``AuthenticationError``: the whole extraction stops at once, with one message.
 """
 
 from __future__ import annotations
@@ -29,7 +35,8 @@ from typing import Any, Self
 
 import requests
 
-from connectors.servicenow.auth import Authenticator, make_authenticator
+from connectors.servicenow.auth import AuthenticationError, Authenticator, make_authenticator
+from connectors.servicenow.rules import DATE_TIME_VALUE, SYS_ID_VALUE
 from connectors.servicenow.settings import ServiceNowSettings
 
 log = logging.getLogger("empreinte.connectors.servicenow")
@@ -43,10 +50,31 @@ MAX_RATE_LIMIT_WAIT_SECONDS = 900.0
 
 # A keyset position: (sys_updated_on, sys_id) of the last row read.
 Position = tuple[str, str]
+_DATE_TIME = re.compile(DATE_TIME_VALUE)
+_SYS_ID = re.compile(SYS_ID_VALUE)
 
 
 class ServiceNowError(RuntimeError):
     """A request that failed for good; names the table and the URL path, never a secret."""
+
+
+def check_position(
+    table: str, position: Position, cursor: str = "sys_updated_on", key: str = "sys_id"
+) -> Position:
+    """The position, if both values are safe to put in an encoded query; else an error naming
+    the table, the field and the value. An empty key is allowed (a lookback restart)."""
+    moment, last_key = position
+    if cursor != key and not _DATE_TIME.match(moment or ""):
+        raise ServiceNowError(
+            f"{table}: {cursor} {moment[:80]!r} is not a date-time YYYY-MM-DD HH:MM:SS; it is "
+            "never used in a query nor saved as the watermark"
+        )
+    if (last_key or cursor == key) and not _SYS_ID.match(last_key or ""):
+        raise ServiceNowError(
+            f"{table}: {key} {last_key[:80]!r} is not a sys_id (32 hex characters); it is never "
+            "used in a query nor saved as the watermark"
+        )
+    return position
 
 
 class _Retry(Exception):
@@ -257,7 +285,15 @@ class ServiceNowClient:
         if status == 401:
             if not refused_once and self._auth.refused(header):
                 raise _Retry("401")
-            raise ServiceNowError(f"{table}: GET {path} refused: HTTP 401 (check the credentials)")
+            raise AuthenticationError(
+                f"ServiceNow refused the credentials (HTTP 401 on GET {path}): check "
+                "EMPREINTE_SERVICENOW_USER / _PASSWORD, or the OAuth client; extraction stopped"
+            )
+        if status == 403:
+            raise AuthenticationError(
+                f"ServiceNow refused access (HTTP 403 on GET {path}): the integration user lacks "
+                "the read rights listed in connectors/servicenow/README.md; extraction stopped"
+            )
         cancelled = _is_cancel(text) if status == 200 else bool(_CANCELLED.search(text[:2000]))
         if cancelled:
             raise _Cancelled()
@@ -343,7 +379,7 @@ class ServiceNowClient:
         ``Page.server_time`` of the last (empty) page tells when the read ended.
         """
         limit = page_size or self.settings.page_size
-        position = after
+        position = None if after is None else check_position(table, after, cursor, key)
         offset = 0
         while True:
             encoded = keyset_query(query, position, cursor, key)
@@ -374,6 +410,7 @@ class ServiceNowClient:
                 raise ServiceNowError(
                     f"{table}: rows come back without {cursor}/{key} (field ACLs?)"
                 )
+            check_position(table, (moment, last_key), cursor, key)
             if position is not None and (moment, last_key) <= position:
                 raise ServiceNowError(
                     f"{table}: the keyset did not advance past {position}; the instance "

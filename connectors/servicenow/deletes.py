@@ -22,8 +22,10 @@ from typing import Any
 import polars as pl
 
 from connectors import lake
+from connectors.landing import land_batch
 from connectors.servicenow.client import ServiceNowClient
 from connectors.servicenow.extract import SOURCE, _with_lookback, read_watermark
+from connectors.servicenow.rules import table_rules
 from connectors.servicenow.tables import TABLES, TableSpec, table_spec
 from connectors.state import StateStore
 
@@ -49,16 +51,28 @@ class DeletesReport:
         }
 
 
-def marker_batch(spec: TableSpec, keys: list[str], deleted_on: list[str]) -> pl.DataFrame:
-    """Delete marker rows for ``keys`` of one table, ready for ``lake.write_batch``."""
-    extracted_at = datetime.now(UTC)
+def land_markers(
+    spec: TableSpec, keys: list[str], deleted_on: list[str], lake_dir: Path | str
+) -> int:
+    """Land delete marker rows for ``keys`` of one table (validated like any batch: a key that
+    is not a sys_id is rejected, not landed); return how many landed."""
     frame = pl.DataFrame(
         {spec.key: keys, spec.cursor: deleted_on},
         schema={spec.key: pl.String, spec.cursor: pl.String},
     )
-    return lake.as_batch(
-        frame, spec.columns, lake.new_batch_id(extracted_at), extracted_at, is_deleted=True
+    rules = [rule for rule in table_rules(spec) if rule.column in (spec.key, spec.cursor)]
+    landed = land_batch(
+        frame,
+        rules,
+        lake_dir,
+        SOURCE,
+        spec.name,
+        spec.columns,
+        key=spec.key,
+        cursor=spec.cursor,
+        is_deleted=True,
     )
+    return landed.rows_landed
 
 
 def land_deletes(
@@ -102,15 +116,17 @@ def land_deletes(
                 .to_series()
                 .to_list()
             )
-            batch = marker_batch(spec, group["documentkey"].to_list(), deleted_on)
-            lake.write_batch(batch, lake_dir, SOURCE, spec.name)
-            report.markers[table] = report.markers.get(table, 0) + group.height
-        extracted_at = datetime.now(UTC)
-        lake.write_batch(
-            lake.as_batch(rows, audit.columns, lake.new_batch_id(extracted_at), extracted_at),
+            landed = land_markers(spec, group["documentkey"].to_list(), deleted_on, lake_dir)
+            report.markers[table] = report.markers.get(table, 0) + landed
+        land_batch(
+            rows,
+            table_rules(audit),
             lake_dir,
             SOURCE,
             AUDIT_TABLE,
+            audit.columns,
+            key=audit.key,
+            cursor=audit.cursor,
         )
         report.audit_rows += rows.height
         last = (rows["sys_updated_on"][-1], rows["sys_id"][-1])
@@ -162,7 +178,7 @@ def reconcile_keys(
         now = server_time or started
         # The marker must sort after the row's last version, whatever the clocks say.
         deleted_on = [max(now, landed[key] or "") for key in gone]
-        lake.write_batch(marker_batch(spec, gone, deleted_on), lake_dir, SOURCE, spec.name)
+        land_markers(spec, gone, deleted_on, lake_dir)
     log.info(
         "%s: key reconciliation marked %d deleted",
         spec.name,

@@ -27,16 +27,20 @@ from typing import Any
 
 import polars as pl
 
-from connectors import lake
+from connectors import lake, quarantine
+from connectors.landing import land_batch
+from connectors.servicenow.auth import AuthenticationError
 from connectors.servicenow.client import (
     Page,
     Position,
     ServiceNowClient,
     ServiceNowError,
+    check_position,
     key_ranges,
 )
 from connectors.servicenow.drift import DriftReport, DriftTracker
 from connectors.servicenow.progress import Progress
+from connectors.servicenow.rules import table_rules
 from connectors.servicenow.settings import ServiceNowSettings
 from connectors.servicenow.tables import TABLES, TableSpec
 from connectors.state import StateStore
@@ -55,6 +59,8 @@ class ExtractionReport:
     table: str
     full: bool
     rows: int = 0
+    rows_rejected: int = 0
+    cells_flagged: int = 0
     pages: int = 0
     batches: int = 0
     seconds: float = 0.0
@@ -69,6 +75,8 @@ class ExtractionReport:
             "table": self.table,
             "full": self.full,
             "rows": self.rows,
+            "rows_rejected": self.rows_rejected,
+            "cells_flagged": self.cells_flagged,
             "pages": self.pages,
             "batches": self.batches,
             "seconds": round(self.seconds, 3),
@@ -79,18 +87,40 @@ class ExtractionReport:
 
 
 def read_watermark(state: StateStore, table: str) -> Position | None:
-    """The stored watermark of a table, or None before its first load."""
+    """The stored watermark of a table, or None before its first load (or when the stored one
+    is not a valid position: then the table is read in full, which is always safe)."""
     saved = state.get("watermarks", table)
-    return (saved["sys_updated_on"], saved["sys_id"]) if saved else None
+    if not saved:
+        return None
+    position = (str(saved.get("sys_updated_on", "")), str(saved.get("sys_id", "")))
+    try:
+        return check_position(table, position)
+    except ServiceNowError as error:
+        log.warning(
+            "%s; reading the table in full",
+            error,
+            extra={"event": "watermark_invalid", "table": table},
+        )
+        return None
+
+
+def rewind_watermark(state: StateStore, table: str, position: Position | None) -> None:
+    """Put a table's watermark back (its last batches were quarantined: read them again)."""
+
+    def change(current: dict[str, Any]) -> None:
+        marks = current.setdefault("watermarks", {})
+        if position is None:
+            marks.pop(table, None)
+        else:
+            marks[table] = {"sys_updated_on": position[0], "sys_id": position[1]}
+
+    state.update(change)
 
 
 def _with_lookback(position: Position, minutes: int) -> Position:
     if minutes <= 0:
         return position
-    try:
-        moment = datetime.strptime(position[0], _TIME_FORMAT)
-    except ValueError:
-        return position
+    moment = datetime.strptime(position[0], _TIME_FORMAT)
     return ((moment - timedelta(minutes=minutes)).strftime(_TIME_FORMAT), "")
 
 
@@ -155,20 +185,30 @@ def extract_table(
     def flush() -> None:
         nonlocal buffered
         if buffer:
-            extracted_at = datetime.now(UTC)
-            frame = lake.as_batch(
+            landed = land_batch(
                 lake.concat_batches(buffer),
+                table_rules(spec),
+                lake_dir,
+                SOURCE,
+                spec.name,
                 spec.columns,
-                lake.new_batch_id(extracted_at),
-                extracted_at,
+                key=spec.key,
+                cursor=spec.cursor,
+                keep_empty=not lake.batches(lake_dir, SOURCE, spec.name),
             )
-            report.files.append(str(lake.write_batch(frame, lake_dir, SOURCE, spec.name)))
-            report.batches += 1
+            if landed.path is not None:
+                report.files.append(str(landed.path))
+                report.batches += 1
+            report.rows_rejected += landed.rows_rejected
+            report.cells_flagged += landed.cells_flagged
+            if landed.rows_rejected:
+                _log_rejects(spec.name, landed.rejects)
             buffer.clear()
             buffered = 0
         positions.commit()
         new = positions.watermark()
         if new is not None and (report.watermark_after is None or new > report.watermark_after):
+            check_position(spec.name, new, spec.cursor, spec.key)  # never store a bad cursor
             report.watermark_after = new
             columns = drift.landed_columns()
 
@@ -212,6 +252,7 @@ def extract_table(
         report.drift = drift.report()
         report.seconds = time.monotonic() - started
         progress.finish(spec.name, report.as_metadata())
+    quarantine.ensure_schema_files(lake_dir)
     if not report.drift.is_empty:
         log.warning(
             "%s: schema drift %s",
@@ -220,6 +261,22 @@ def extract_table(
             extra={"event": "schema_drift", "table": spec.name, **report.drift.as_dict()},
         )
     return report
+
+
+def _log_rejects(table: str, rejects: pl.DataFrame) -> None:
+    refused = rejects.filter(pl.col("outcome") == "rejected")
+    if refused.is_empty():
+        return
+    first = refused.row(0, named=True)
+    log.warning(
+        "%s: %d rows rejected (first: sys_id %s, field %s: %s)",
+        table,
+        refused["row_number"].n_unique(),
+        first["sys_id"],
+        first["field"],
+        first["reason"],
+        extra={"event": "rows_rejected", "table": table, "rows": refused["row_number"].n_unique()},
+    )
 
 
 def _read_ranges(
@@ -308,6 +365,8 @@ def extract_all(
 
     Returns ``{table: ExtractionReport}`` plus ``"_deletes"`` (a ``DeletesReport``) when deletes
     ran. A table that fails does not stop the others; the first failure is raised at the end.
+    A refusal of the credentials or of access (``AuthenticationError``) stops everything at
+    once: every other table would be refused the same way.
     """
     from connectors.servicenow.deletes import land_deletes  # deletes imports this module
 
@@ -332,6 +391,9 @@ def extract_all(
                     batch_rows=batch_rows,
                     progress=progress,
                 )
+            except AuthenticationError as error:
+                log.error("%s", error, extra={"event": "authentication_failed"})
+                raise
             except ServiceNowError as error:
                 log.error("%s", error, extra={"event": "extract_failed", "table": spec.name})
                 failures.append(error)

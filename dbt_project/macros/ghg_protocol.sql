@@ -39,5 +39,7 @@
     {{ factors }}.unit,
     {{ factors }}.factor_id,
     {{ factors }}.factor_set,
+    {{ factors }}.match_level,
+    {{ factors }}.factor_flag,
     {{ factors }}.factor_fallback
 {%- endmacro %}

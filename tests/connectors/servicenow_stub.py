@@ -177,7 +177,7 @@ class Stub:
                 if fault == "429":
                     self.send(429, {"error": {"message": "Rate limit"}}, {"Retry-After": "0"})
                     return
-                if fault in ("500", "502", "503"):
+                if fault in ("403", "500", "502", "503"):
                     self.send(int(fault), {"error": {"message": "boom"}})
                     return
                 if fault == "cancel":

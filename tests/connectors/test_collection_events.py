@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from connectors import lake
+from connectors import quarantine
 from connectors.logs import COLLECTION_EVENTS, land_trip_logs, read_trip_log
 
 CSV = """\
@@ -39,8 +39,9 @@ def test_collection_events_land_beside_the_trip_logs(tmp_path: Path) -> None:
     report = land_trip_logs(logs, tmp_path / "lake")
     assert report.landed == {"collection_events.csv": 2}
     assert report.rejected_rows == {"collection_events.csv": 4}
-    rejected = lake.read_table(tmp_path / "lake", "logs", "collection_events_rejected")
-    assert sorted(rejected["_row"].to_list()) == ["4", "5", "6", "7"]
+    rejected = quarantine.read_rejects(tmp_path / "lake", "logs", "collection_events")
+    assert sorted(rejected["row_number"].unique().to_list()) == [4, 5, 6, 7]
+    assert set(rejected["source_file"]) == {"collection_events.csv"}
 
 
 def test_documented_header_is_the_code_header() -> None:

@@ -9,6 +9,7 @@ import pytest
 from conftest import make_client
 from servicenow_stub import Stub, matches
 
+from connectors.servicenow.auth import AuthenticationError
 from connectors.servicenow.client import ServiceNowError, key_ranges, keyset_query
 from connectors.servicenow.settings import ServiceNowSettings, SettingsError
 
@@ -154,7 +155,7 @@ def test_oauth_token_refreshed_on_401_and_secrets_never_shown(
 
 def test_basic_auth_refused_is_final(stub: Stub) -> None:
     client = make_client(stub.url, password="not-the-password")
-    with pytest.raises(ServiceNowError, match="401") as error:
+    with pytest.raises(AuthenticationError, match="401") as error:
         read_all(client)
     assert "not-the-password" not in str(error.value)
 

@@ -15,7 +15,7 @@ from export_writers import (
 )
 from fake_helpers import fake_client, frame_state, landed_state
 
-from connectors import lake
+from connectors import lake, quarantine
 from connectors.servicenow.exports import ExportError, land_exports, read_export
 from connectors.servicenow.extract import extract_table
 from connectors.servicenow.fake import FakeInstance
@@ -61,7 +61,8 @@ def test_every_format_matches_the_api_path(tmp_path, api_and_records, name, writ
     path = write(tmp_path / name, records)
     assert same(frame_state(read_export(path, HARDWARE), HARDWARE), api)
     report = land_exports(tmp_path, tmp_path / "lake", tables=(HARDWARE,))
-    assert report.landed == {name: len(records)} and not report.rejected
+    assert report.landed == {name: len(records)}
+    assert not report.quarantined and not report.rows_rejected
     assert same(landed_state(tmp_path / "lake", HARDWARE), api)
 
 
@@ -74,14 +75,30 @@ def test_display_values_mapped_or_rejected(tmp_path, api_and_records) -> None:
     plain = [c for c in HARDWARE.columns if c not in HARDWARE.references]
     assert same(frame_state(frame, HARDWARE), api, plain)  # labels, currency, dd/MM dates
     report = land_exports(tmp_path, tmp_path / "lake", tables=(HARDWARE,))
-    assert "alm_hardware.csv" in report.rejected and not report.landed
+    assert "holds a display value" in report.quarantined["alm_hardware.csv"][0]
+    assert not report.landed
+    (kept,) = quarantine.quarantined(tmp_path / "lake")
+    folder = tmp_path / "lake" / "_quarantine" / "servicenow" / "alm_hardware"
+    copy = folder / f"{kept['batch_id']}.alm_hardware.csv.quarantined"
+    assert copy.read_bytes() == path.read_bytes() and kept["stage"] == "read"
 
 
-def test_unknown_choice_and_ambiguous_dates_rejected(tmp_path, api_and_records) -> None:
+def test_unknown_choice_rejects_the_row_and_ambiguous_dates_the_file(
+    tmp_path, api_and_records
+) -> None:
     _, records = api_and_records
-    bad = [dict(records[0], install_status="Lent to a school")]
-    with pytest.raises(ExportError, match="row 1: field install_status: unknown choice"):
-        read_export(write_csv(tmp_path / "alm_hardware.csv", HARDWARE, bad), HARDWARE)
+    exports = tmp_path / "exports"
+    exports.mkdir()
+    bad = [dict(records[0], install_status="Lent to a school"), records[1]]
+    write_csv(exports / "alm_hardware.csv", HARDWARE, bad)
+    report = land_exports(exports, tmp_path / "lake", tables=(HARDWARE,))
+    assert report.landed == {"alm_hardware.csv": 1}
+    assert report.rows_rejected == {"alm_hardware.csv": 1}
+    (reject,) = quarantine.read_rejects(tmp_path / "lake").to_dicts()
+    assert reject["row_number"] == 1 and reject["field"] == "install_status"
+    assert reject["raw_value"] == "Lent to a school" and "not a known value" in reject["reason"]
+    assert reject["sys_id"] == records[0]["sys_id"] and reject["source_file"] == "alm_hardware.csv"
+    assert set(landed_state(tmp_path / "lake", HARDWARE)) == {records[1]["sys_id"]}
     ambiguous = [dict(records[0], purchase_date="03/04/2024")]
     with pytest.raises(ExportError, match="purchase_date: date '03/04/2024' is ambiguous"):
         read_export(write_csv(tmp_path / "alm_hardware.csv", HARDWARE, ambiguous), HARDWARE)

@@ -92,7 +92,8 @@ def test_schema_drift_is_landed_and_reported(stub: Stub, tmp_path) -> None:
     for row in rows:
         del row["latitude"]  # a field that disappeared from the instance
     rows[0]["longitude"] = 4.85  # a number where a string is expected
-    rows[1]["parent"] = {"value": "abc", "link": "https://x/api/now/table/cmn_location/abc"}
+    parent = "abc" * 10 + "de"
+    rows[1]["parent"] = {"value": parent, "link": f"https://x/api/now/table/cmn_location/{parent}"}
     stub.tables[SPEC.name] = rows
     client = make_client(stub.url)
     report = extract_table(client, SPEC, tmp_path)
@@ -102,7 +103,7 @@ def test_schema_drift_is_landed_and_reported(stub: Stub, tmp_path) -> None:
         "parent": {"reference object": 1},
     }
     current = landed(tmp_path)
-    assert current[rows[1]["sys_id"]]["parent"] == "abc"
+    assert current[rows[1]["sys_id"]]["parent"] == parent
     assert current[rows[0]["sys_id"]]["longitude"] == "4.85"
     assert all(value["latitude"] is None for value in current.values())
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from connectors import lake
+from connectors import lake, quarantine
 from connectors.logs import AGENT_TRIPS, VEHICLE_TRIPS, land_trip_logs, read_trip_log
 
 VEHICLE_CSV = (
@@ -49,11 +49,15 @@ def test_landed_once_with_rejections_beside(tmp_path) -> None:
     assert report.landed == {"agent_trips.csv": 1, "vehicle_trips.csv": 2}
     assert report.rejected_rows == {"agent_trips.csv": 1, "vehicle_trips.csv": 4}
     assert "missing column(s) trip_date, distance_km" in report.refused["agent_trips_bad.csv"]
-    rejected = lake.read_table(tmp_path / "lake", "logs", "vehicle_trips_rejected")
-    assert rejected.height == 4 and set(rejected["_file"]) == {"vehicle_trips.csv"}
+    rejected = quarantine.read_rejects(tmp_path / "lake", "logs", "vehicle_trips")
+    assert rejected["row_number"].n_unique() == 4
+    assert set(rejected["source_file"]) == {"vehicle_trips.csv"}
+    (refused,) = quarantine.quarantined(tmp_path / "lake", "logs")
+    assert refused["file"] == "agent_trips_bad.csv" and "missing column" in refused["reasons"][0]
     assert lake.read_table(tmp_path / "lake", "logs", "agent_trips")["mode"].to_list() == ["train"]
     again = land_trip_logs(logs, tmp_path / "lake")
-    assert again.landed == {} and sorted(again.skipped) == ["agent_trips.csv", "vehicle_trips.csv"]
+    assert again.landed == {} and not again.refused
+    assert sorted(again.skipped) == ["agent_trips.csv", "agent_trips_bad.csv", "vehicle_trips.csv"]
 
 
 @pytest.mark.parametrize("log", [VEHICLE_TRIPS, AGENT_TRIPS])

@@ -117,7 +117,7 @@ def test_mappers_do_not_mutate_archetypes(engine: BoaviztaEngine) -> None:
 
 def test_transcribed_server_archetypes_equal_the_engine(engine: BoaviztaEngine) -> None:
     rows = load_factor_set().emission_factors.filter(
-        pl.col("data_set") == "boavizta_archetypes_2.5.0",
+        (pl.col("data_set") == "boavizta_archetypes_2.5.0") & (pl.col("stage") == "manufacturing"),
     )
     rack = engine.server(ServerConfiguration("rack"))
     row = rows.filter((pl.col("key") == "server_rack") & (pl.col("criterion") == "climate_change"))

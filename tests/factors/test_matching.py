@@ -67,7 +67,8 @@ def test_spacing_differences_match_through_compact_keys(aliases) -> None:
     [
         ("Laptop", "laptop"),
         ("Notebook", "laptop"),
-        ("Computer", "desktop"),
+        ("Computer", "computer"),
+        ("Personal Computer", "computer"),
         ("Monitor", "screen"),
         ("Mobile Phone", "smartphone"),
         ("Network Gear", "network_switch"),
@@ -116,3 +117,58 @@ def test_organisation_can_extend_aliases(tmp_path) -> None:
     extended = load_aliases([tmp_path])
     assert extended.category("Portable agent") == "laptop"
     assert extended.model_key("Dell France SAS", "Latitude 5440") == "dell|latitude 5440"
+
+
+@pytest.mark.parametrize(
+    ("name", "category", "source"),
+    [
+        ("Latitude 5440", "laptop", "model_name"),
+        ("HP EliteBook 840 G9", "laptop", "model_name"),
+        ("ThinkPad T14 Gen 3", "laptop", "model_name"),
+        ('MacBook Air 13" M2', "laptop", "model_name"),
+        ("OptiPlex 7060 Micro Form Factor", "desktop", "model_name"),
+        ("EliteDesk 800 G6", "desktop", "model_name"),
+        ("ThinkCentre M70q", "desktop", "model_name"),
+        ("iMac 24", "desktop", "model_name"),
+        ("Precision 3520", "computer", "undecided"),  # Precision is a laptop and a tower line
+        ("Vostro 3910", "computer", "undecided"),
+        ("ThinkPad Tower", "computer", "undecided"),  # both kinds named: the name decides nothing
+    ],
+)
+def test_stock_computer_category_is_decided_by_the_model_name(
+    aliases, name: str, category: str, source: str
+) -> None:
+    assert aliases.categorise("Computer", name) == (category, source)
+
+
+def test_other_categories_come_from_the_model_category(aliases) -> None:
+    # A laptop-sounding name under a screen category stays a screen: names decide computers only.
+    assert aliases.categorise("Monitor", "Latitude dock display") == ("screen", "model_category")
+    assert aliases.categorise("Keyboard", "Latitude 5440") == (None, None)
+
+
+def test_undecided_computer_is_left_to_the_dbt_not_unmapped(aliases) -> None:
+    keys = {"laptop", "desktop"}
+    pairs = {"dell|laptop", "dell|desktop"}
+    undecided = match_model(aliases, "Dell Inc.", "Precision 3520", "Computer", set(), pairs, keys)
+    assert (undecided.device_category, undecided.category_source) == ("computer", "undecided")
+    assert (undecided.match_level, undecided.factor_key) == ("category", None)
+    decided = match_model(aliases, "Dell Inc.", "Latitude 5440", "Computer", set(), pairs, keys)
+    assert (decided.device_category, decided.category_source) == ("laptop", "model_name")
+    assert (decided.match_level, decided.factor_key) == ("manufacturer_category", "dell|laptop")
+    known = match_model(
+        aliases, "Dell Inc.", "Precision 3520", "Computer", {"dell|precision 3520"}, pairs, keys
+    )
+    assert (known.match_level, known.factor_key) == ("model", "dell|precision 3520")
+    assert known.device_category == "computer"
+
+
+def test_organisation_can_add_computer_names(tmp_path) -> None:
+    (tmp_path / "computer_names.csv").write_text("device_category,word\nlaptop,Vostro\n")
+    extended = load_aliases([tmp_path])
+    assert extended.categorise("Computer", "Vostro 3910") == ("laptop", "model_name")
+    (tmp_path / "computer_names.csv").write_text("device_category,word\ntoaster,Vostro\n")
+    from factors.validation import FactorValidationError
+
+    with pytest.raises(FactorValidationError, match=r"computer_names.csv:2: device_category"):
+        load_aliases([tmp_path])

@@ -10,7 +10,7 @@ import polars as pl
 import pytest
 from factor_lake import MODELS, build_lake
 
-from factors.commands import coverage, diff
+from factors.commands import coverage, diff, validate
 from factors.schema import (
     CONFIGURATION_MATCH_COLUMNS,
     EMISSION_FACTOR_TABLE_COLUMNS,
@@ -38,6 +38,15 @@ def test_four_files_with_exact_columns(written) -> None:
     assert factors.schema["valid_from"] == pl.Date and factors.schema["source_year"] == pl.Int32
     assert factors.schema["is_last_resort"] == pl.Boolean
     assert factors.schema["precedence"] == pl.Int32
+    for table in ("emission_factors", "parameters"):
+        frame = written[table]
+        assert set(frame["quality"]) <= {"primary", "secondary", "proxy"}, table
+        assert set(frame["flag"].drop_nulls()) <= {
+            "upstream_outlier",
+            "negative_in_source",
+            "not_covered",
+        }
+    assert set(written["model_matches"]["category_source"]) == {"model_category"}
 
 
 def test_no_unmapped_model_for_the_fake_names(written) -> None:
@@ -95,6 +104,8 @@ def test_override_changes_exactly_the_targeted_model(lake: Path, tmp_path: Path)
                 "valid_to": "",
                 "region": "",
                 "is_last_resort": "false",
+                "quality": "primary",
+                "flag": "",
                 "notes": "Supplier sheet",
             }
         )
@@ -111,7 +122,7 @@ def test_override_changes_exactly_the_targeted_model(lake: Path, tmp_path: Path)
     assert override["factor_id"].to_list() == ["org/dell-latitude-5440"]
 
 
-def test_unknown_country_in_override_is_rejected(lake: Path, tmp_path: Path) -> None:
+def test_unknown_country_in_override_is_left_out_and_reported(lake: Path, tmp_path: Path) -> None:
     from factors.validation import FactorValidationError
 
     overrides = tmp_path / "overrides"
@@ -119,11 +130,20 @@ def test_unknown_country_in_override_is_rejected(lake: Path, tmp_path: Path) -> 
     (overrides / "grid.csv").write_text(
         ",".join(FACTOR_FILE_COLUMNS) + "\n"
         "org/grid,organisation,grid,XX,use,climate_change,0.05,,,kgCO2e/kWh,Local supplier,,2024,"
-        "2024-01-01,,,false,\n",
+        "2024-01-01,,,false,primary,,\n",
         encoding="utf-8",
     )
+    paths = write_factor_tables(lake, overrides_dir=overrides)
+    # The row is left out and kept with its reason; the rest of the run goes on.
+    rejects = pl.read_parquet(paths["factor_rejects"])
+    assert rejects.select("line", "field").rows() == [(2, "key")]
+    assert rejects["file"].item().endswith("grid.csv")
+    assert rejects["reason"].item() == "unknown country code 'XX' (ISO 3166 alpha-2)"
+    factors = pl.read_parquet(paths["emission_factors"])
+    assert factors.filter(pl.col("precedence") == 0).is_empty()
+    # Checking the folder reports it as an error.
     with pytest.raises(FactorValidationError, match=r"grid.csv:2: key: unknown country code 'XX'"):
-        write_factor_tables(lake, overrides_dir=overrides)
+        validate(overrides)
 
 
 def test_coverage_reads_the_published_mart(tmp_path: Path) -> None:
@@ -131,11 +151,13 @@ def test_coverage_reads_the_published_mart(tmp_path: Path) -> None:
     with duckdb.connect(str(path)) as connection:
         connection.execute("""
             create table main.dim_hardware_assets as select * from (values
-                ('a1', 'model'), ('a2', 'category'), ('a3', 'configuration'), ('a4', 'unmapped')
-            ) as t(asset_id, match_level)
+                ('a1', 'model', 'laptop'), ('a2', 'category', 'server_rack'),
+                ('a3', 'configuration', 'server_rack'), ('a4', 'unmapped', null)
+            ) as t(asset_id, match_level, device_category)
         """)
         connection.execute("""
-            create table main.fct_footprint as select * from (values
+            create table main.fct_footprint as select *, 'empreinte-2026' as factor_set from (
+                values
                 ('a1', 'model', 'climate_change', 'amortised', 10.0, 'hardware_asset'),
                 ('a1', 'model', 'climate_change', 'acquisition', 50.0, 'hardware_asset'),
                 ('a2', 'category', 'climate_change', 'amortised', 30.0, 'hardware_asset'),
@@ -143,12 +165,24 @@ def test_coverage_reads_the_published_mart(tmp_path: Path) -> None:
                 ('t1', null, 'climate_change', 'amortised', 5.0, 'transport')
             ) as t(item_id, match_level, criterion, method, value, source_kind)
         """)
-    lines = {line.split()[0]: line.split() for line in coverage(path).splitlines()[1:]}
+    text = coverage(path)
+    stated, levels = text.split("\n\n")
+    lines = {line.split()[0]: line.split() for line in levels.splitlines()[1:]}
     assert lines["model"][1:3] == ["1", "25.0%"] and lines["model"][4] == "25.0%"
     assert lines["category"][1:3] == ["1", "25.0%"] and lines["category"][4] == "75.0%"
     assert lines["configuration"][1] == "1" and lines["configuration"][3] == "0.0"
     assert lines["unmapped"][1:3] == ["1", "25.0%"]
     assert lines["total"][1] == "4"
+    # empreinte-2026 states: servers have no distribution nor end of life (Boavizta engine);
+    # laptops no abiotic depletion outside manufacturing (ADEME gives climate change only,
+    # Base IMPACTS an embodied figure) and no primary energy at all.
+    counts = {line.split()[0]: line.split()[1:3] for line in stated.splitlines()[2:]}
+    assert counts == {
+        "climate_change": ["2", "2"],  # server_rack distribution, end_of_life; a2 and a3
+        "abiotic_depletion": ["4", "3"],  # + laptop distribution, end_of_life; + a1
+        "primary_energy": ["5", "3"],  # + laptop manufacturing
+    }
+    assert "server_rack end_of_life" in stated and "empreinte-2026" in stated
 
 
 def test_diff_between_editions() -> None:

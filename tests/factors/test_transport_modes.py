@@ -6,12 +6,12 @@ import pytest
 
 from factors.loading import load_factor_set
 
-# Impact CO2, src/data/categories/deplacement.json (commit 1540e08): "Carburant" (fuel or
+# Impact CO2, src/data/categories/deplacement.json (commit 54cd4ea): "Carburant" (fuel or
 # electricity) is the use stage, "Construction" the manufacturing one; a plane's use adds its
 # contrails ("Trainées de condensation") to its fuel.
 PUBLISHED = {
-    ("bus_thermal", "use"): 0.104,
-    ("bus_thermal", "manufacturing"): 0.0087,
+    ("bus_thermal", "use"): 0.1043,
+    ("bus_thermal", "manufacturing"): 0.0089,
     ("tram", "use"): 0.0038,
     ("metro", "use"): 0.0042,
     ("train_regional", "use"): 0.0229,
@@ -20,7 +20,7 @@ PUBLISHED = {
     ("plane_short_haul", "use"): 0.1412 + 0.117,
     ("plane_medium_haul", "use"): 0.1024 + 0.0848,
     ("plane_long_haul", "use"): 0.083 + 0.0687,
-    ("motorbike", "use"): 0.165,
+    ("motorbike", "use"): 0.1648,
     ("walk_or_bike", "use"): 0.0,
 }
 
@@ -70,8 +70,11 @@ def test_an_electric_vehicle_consumption_is_an_override_parameter(tmp_path) -> N
                 "source_year": "2025",
                 "valid_from": "2025-01-01",
                 "region": "FR",
+                "quality": "primary",
             }
         )
-    parameters = load_factor_set(overrides_dir=tmp_path).parameters
+    loaded = load_factor_set(overrides_dir=tmp_path)
+    assert loaded.rejects == ()
+    parameters = loaded.parameters
     row = parameters.filter(parameters["parameter"] == "energy_kwh_per_km").to_dicts()
     assert [(r["key"], r["value"], r["precedence"]) for r in row] == [("car_electric", 0.21, 0)]

@@ -29,6 +29,8 @@ GOOD = {
     "valid_to": "",
     "region": "",
     "is_last_resort": "false",
+    "quality": "primary",
+    "flag": "",
     "notes": "",
 }
 
@@ -127,6 +129,44 @@ def test_rejects_bad_dates(tmp_path: Path) -> None:
     assert "valid_to: before valid_from" in message
 
 
+def test_rejects_row_without_quality_or_with_unknown_flag(tmp_path: Path) -> None:
+    message = rejected(
+        tmp_path, [{**GOOD, "quality": ""}, {**GOOD, "factor_id": "x", "flag": "odd"}]
+    )
+    assert "organisation.csv:2: quality: missing" in message
+    assert "organisation.csv:3: flag: unknown flag 'odd'" in message
+
+
+def test_not_covered_rows_have_no_value_and_only_they(tmp_path: Path) -> None:
+    uncovered = {**GOOD, "flag": "not_covered", "value": ""}
+    assert "1 rows valid" in validate(write(tmp_path / "organisation.csv", [uncovered]))
+    message = rejected(
+        tmp_path, [{**uncovered, "value": "3"}, {**GOOD, "factor_id": "x", "value": ""}]
+    )
+    assert "organisation.csv:2: value: must be empty on a 'not_covered' row" in message
+    assert "organisation.csv:3: value: missing (only a 'not_covered' row has no value)" in message
+
+
+def test_negative_values_only_where_the_source_publishes_them(tmp_path: Path) -> None:
+    negative = {**GOOD, "value": "-812", "flag": "negative_in_source"}
+    assert "1 rows valid" in validate(write(tmp_path / "organisation.csv", [negative]))
+    message = rejected(
+        tmp_path,
+        [{**negative, "flag": ""}, {**GOOD, "factor_id": "x", "flag": "negative_in_source"}],
+    )
+    assert "organisation.csv:2: value: negative value without flag 'negative_in_source'" in message
+    assert (
+        "organisation.csv:3: flag: 'negative_in_source' on a value that is not negative" in message
+    )
+
+
+@pytest.mark.parametrize("text", ["nan", "NaN", "inf", "-inf", "Infinity"])
+def test_rejects_values_that_are_not_finite(tmp_path: Path, text: str) -> None:
+    assert f"organisation.csv:2: value: not a number: {text!r}" in rejected(
+        tmp_path, [{**GOOD, "value": text}]
+    )
+
+
 def test_rejects_wrong_header(tmp_path: Path) -> None:
     path = tmp_path / "organisation.csv"
     path.write_text("factor_id,value\nx,1\n", encoding="utf-8")
@@ -153,6 +193,8 @@ def test_rejects_bad_parameter(tmp_path: Path) -> None:
         "valid_from": "2000-01-01",
         "valid_to": "",
         "region": "",
+        "quality": "primary",
+        "flag": "",
         "notes": "",
     }
     message = rejected(tmp_path, [row], PARAMETER_FILE_COLUMNS)
@@ -163,9 +205,9 @@ def test_rejects_bad_parameter(tmp_path: Path) -> None:
 
 
 def test_shipped_file_must_match_its_data_set_name(tmp_path: Path) -> None:
-    from factors.loading import read_rows
+    from factors.loading import read_file
     from factors.validation import validate_factor_rows
 
     path = write(tmp_path / "some_set.csv", [GOOD])
-    errors = validate_factor_rows(read_rows(path, FACTOR_FILE_COLUMNS))
+    errors = validate_factor_rows(read_file(path)[1].rows)
     assert any("differs from the file name" in error for error in errors)

@@ -33,6 +33,7 @@ import polars as pl
 import pytest
 
 from connectors.servicenow.fake import FakeInstance
+from factors.loading import default_factor_set_name
 from pipelines.warehouse import WarehousePaths
 from tests.pipeline.conftest import SEED, point_at, run_nightly
 
@@ -168,6 +169,16 @@ def manufacturing_totals(run: Run, item_id: str, method: str = "amortised") -> d
     return {row[0]: row[1:] for row in rows}
 
 
+def relative_half_width(run: Run, factor_id: str, level: str) -> float:
+    """The factor set's relative_uncertainty for a factor's match level and quality."""
+    factors = run.factor_parquet("emission_factors")
+    quality = factors.filter(pl.col("factor_id") == factor_id)["quality"].item()
+    parameters = run.factor_parquet("parameters").filter(
+        (pl.col("parameter") == "relative_uncertainty") & (pl.col("key") == f"{level}|{quality}")
+    )
+    return parameters.sort("precedence")["value"][0]
+
+
 def assert_equals_boavizta(run: Run, item_id: str, expected: dict, level: str, data_set: str):
     for method in ("amortised", "acquisition"):
         totals = manufacturing_totals(run, item_id, method)
@@ -178,6 +189,10 @@ def assert_equals_boavizta(run: Run, item_id: str, expected: dict, level: str, d
             print(f"{item_id} {method} {criterion}: boaviztapi {value:.6g} [{low:.6g}, {high:.6g}]")
             print(f"  mart {mart_value:.6g} [{mart_low:.6g}, {mart_high:.6g}] {factor_ids[0]}")
             assert mart_value == pytest.approx(value, rel=REL), where
+            if low == high:
+                # No range in the source: the documented relative range of its level and quality.
+                half_width = relative_half_width(run, factor_ids[0], level)
+                low, high = value * (1 - half_width), value * (1 + half_width)
             assert mart_low == pytest.approx(low, rel=REL), where
             assert mart_high == pytest.approx(high, rel=REL), where
             assert levels == [level], where
@@ -244,7 +259,7 @@ def test_category_matched_laptop_equals_boaviztapi_archetype(
     )
     # The factor set decides: the default set uses ADEME's figure for the same laptop.
     default = manufacturing_totals(default_run, asset_id)["climate_change"]
-    assert default[3][0].startswith("ademe_arcep_2024/")
+    assert default[3][0].startswith("ademe_")
     assert default[0] != pytest.approx(expected["climate_change"][0], rel=1e-3)
 
 
@@ -277,6 +292,8 @@ def write_override(folder: Path, model_key: str) -> tuple[str, str]:
         "valid_from": "2000-01-01",
         "valid_to": "",
         "region": "",
+        "quality": "primary",
+        "flag": "",
         "notes": "end-to-end test override",
     }
     factor = {
@@ -528,5 +545,5 @@ def test_every_factor_id_resolves_to_a_sourced_row(
     assert (resolved["source_year"] >= 1990).all() and (resolved["source_year"] <= 2026).all()
     # The lineage names the run's factor set.
     (sets,) = run.query("select list(distinct factor_set) from fct_footprint")[0]
-    expected = BOAVIZTA_FIRST_SET if run_name == "boavizta_first_run" else "empreinte-2025"
+    expected = BOAVIZTA_FIRST_SET if run_name == "boavizta_first_run" else default_factor_set_name()
     assert sets == [expected]

@@ -41,6 +41,7 @@ ASSET_INSTALL_STATUS = {
     "missing": "8",
     "in transit": "9",
     "consumed": "10",
+    "build": "11",
 }
 CI_INSTALL_STATUS = {
     "installed": "1",

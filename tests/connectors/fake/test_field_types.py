@@ -1,14 +1,16 @@
 """Every value the fake serves has the type `tables.py` declares for its field, in every table.
 
-The declarations are the one source: a field declared a date-time must come back as
-`YYYY-MM-DD HH:MM:SS`, a reference as the sys_id of a record the instance holds, a list as
-sys_ids separated by commas. Values are read over HTTP, as the connector reads them.
+The declarations are the one source: each value must pass the landing rule of its field's type
+(`connectors/servicenow/rules.py`: a date-time is `YYYY-MM-DD HH:MM:SS`, a real moment), a
+reference must hold the sys_id of a record the instance holds, of the target class, a list
+sys_ids separated by commas, a choice its value and not its label. Values are read over HTTP,
+as the connector reads them.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import UTC, date, datetime
 
 import pytest
@@ -17,33 +19,23 @@ import requests
 from connectors.servicenow.fake import FakeInstance
 from connectors.servicenow.fake.display import CHOICES
 from connectors.servicenow.fake.generator import LOCAL_ZONE, UNEXTRACTED, local_day
+from connectors.servicenow.rules import table_rules
 from connectors.servicenow.tables import TABLES, Field, FieldType, extends, tables_holding
+from connectors.validation import Rule
 
 SCALE = 0.02
-SYS_ID = re.compile(r"^[0-9a-f]{32}$")
-NUMBER = re.compile(r"^-?\d+(?:\.\d+)?$")
-SHAPES: dict[FieldType, Callable[[str], bool]] = {
-    FieldType.STRING: lambda value: True,
-    FieldType.CHOICE: lambda value: True,
-    FieldType.INTEGER: lambda value: re.fullmatch(r"-?\d+", value) is not None,
-    FieldType.DECIMAL: lambda value: NUMBER.match(value) is not None,
-    FieldType.CURRENCY: lambda value: NUMBER.match(value) is not None,
-    FieldType.BOOLEAN: lambda value: value in ("true", "false"),
-    FieldType.DATE: lambda value: _parses(value, "%Y-%m-%d", 10),
-    FieldType.DATE_TIME: lambda value: _parses(value, "%Y-%m-%d %H:%M:%S", 19),
-    FieldType.SYS_ID: lambda value: SYS_ID.match(value) is not None,
-    FieldType.TABLE_NAME: lambda value: re.fullmatch(r"[a-z][a-z0-9_]*", value) is not None,
-    FieldType.REFERENCE: lambda value: SYS_ID.match(value) is not None,
-    FieldType.LIST: lambda value: all(SYS_ID.match(item) for item in value.split(",")),
-}
 
 
-def _parses(value: str, pattern: str, length: int) -> bool:
-    try:
-        datetime.strptime(value, pattern)
-    except ValueError:
+def _shape_is_valid(rule: Rule, value: str) -> bool:
+    """The landing rule of the field's type (connectors/servicenow/rules.py) accepts it."""
+    if rule.pattern is not None and re.fullmatch(rule.pattern.strip("^$"), value) is None:
         return False
-    return len(value) == length
+    if rule.date_format is not None:
+        try:
+            datetime.strptime(value, rule.date_format)
+        except ValueError:
+            return False
+    return rule.values is None or value in rule.values
 
 
 @pytest.fixture(scope="module")
@@ -82,6 +74,7 @@ def test_every_served_value_has_its_declared_type(
 ) -> None:
     checked: dict[FieldType, int] = dict.fromkeys(FieldType, 0)
     for spec in TABLES:
+        rules = {rule.column: rule for rule in table_rules(spec)}
         for row in served[spec.name]:
             for field in spec.typed_fields:
                 value = row[field.name]
@@ -89,7 +82,12 @@ def test_every_served_value_has_its_declared_type(
                 if value == "":
                     assert field.name not in ("sys_id", "sys_updated_on", "sys_created_on")
                     continue
-                assert SHAPES[field.type](value), (spec.name, field.name, field.type, value)
+                assert _shape_is_valid(rules[field.name], value), (
+                    spec.name,
+                    field.name,
+                    field.type,
+                    value,
+                )
                 checked[field.type] += 1
                 if field.type in (FieldType.REFERENCE, FieldType.LIST):
                     holders = _holders(field)

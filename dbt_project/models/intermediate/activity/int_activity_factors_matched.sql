@@ -1,7 +1,10 @@
 -- The factors of the activity sources, per key, stage, criterion and reporting year: vehicles
--- (per km), money ratios (per euro) and device categories' end of life (collected items). A
--- year takes the row valid in it; where none is, the nearest row in time, flagged in
--- `factor_fallback`; then the factor set's precedence. An electric vehicle whose consumption
+-- (per km), money ratios (per euro) and device categories' end of life (collected items),
+-- chosen like every factor (macros/factor_choice.sql): a row valid in the year, else the
+-- nearest in time, flagged in `factor_fallback`; then the factor set's precedence. Rows a
+-- source states `not_covered` give no value. A factor without a range of its own gets the
+-- documented relative range of a category-level figure of its quality (these are averages
+-- over a class of vehicles, services or devices). An electric vehicle whose consumption
 -- is given (parameter `energy_kwh_per_km`, scope `vehicle`, e.g. the organisation's own fleet
 -- figure as an override) runs on the grid of the year: its use stage is kWh/km × the grid
 -- intensity of the default country that year, every criterion the grid has.
@@ -10,12 +13,16 @@ with
 factors as (
     select * from {{ ref('stg_factors__emission_factors') }}
     where
-        scope in ('vehicle', 'money')
-        or (scope = 'category' and stage = 'end_of_life')
+        value is not null
+        and (scope in ('vehicle', 'money') or (scope = 'category' and stage = 'end_of_life'))
 ),
 
 years as (
     select * from {{ ref('int_reporting_years') }}
+),
+
+uncertainties as (
+    select * from {{ ref('int_relative_uncertainties_chosen') }}
 ),
 
 consumptions as (
@@ -34,7 +41,7 @@ grid as (
     where country_code = '{{ var("default_country_code") }}'
 ),
 
-candidates as (
+ranked as (
     select
         factors.scope,
         factors.factor_key,
@@ -43,51 +50,52 @@ candidates as (
         years.reporting_year,
         factors.factor_id,
         factors.factor_set,
+        factors.quality,
+        factors.flag,
         factors.value,
-        coalesce(factors.value_min, factors.value) as value_min,
-        coalesce(factors.value_max, factors.value) as value_max,
+        factors.value_min,
+        factors.value_max,
         {{ dbt.split_part('factors.unit', "'/'", 1) }} as unit,
-        case
-            when factors.valid_to < years.year_starts_on then 'nearest_earlier_year'
-            when factors.valid_from >= years.next_year_starts_on then 'nearest_later_year'
-        end as factor_fallback,
-        factors.precedence,
-        factors.valid_from
+        {{ factor_fallback('factors.valid_from', 'factors.valid_to',
+            'years.year_starts_on', 'years.next_year_starts_on') }} as factor_fallback,
+        {{ factor_rank(
+            ['factors.scope', 'factors.factor_key', 'factors.stage', 'factors.criterion',
+             'years.reporting_year'],
+            valid_from='factors.valid_from',
+            valid_to='factors.valid_to',
+            starts_on='years.year_starts_on',
+            ends_on='years.next_year_starts_on',
+            precedence='factors.precedence',
+            row_id='factors.factor_id'
+        ) }} as candidate_rank
     from factors
     cross join years
 ),
 
-ranked as (
-    select
-        *,
-        row_number() over (
-            partition by scope, factor_key, stage, criterion, reporting_year
-            order by
-                case when factor_fallback is null then 0 else 1 end asc,
-                precedence asc,
-                case when factor_fallback = 'nearest_later_year' then valid_from end asc,
-                valid_from desc,
-                factor_id asc
-        ) as candidate_rank
-    from candidates
-),
-
 published as (
     select
-        scope,
-        factor_key,
-        stage,
-        criterion,
-        reporting_year,
-        factor_id,
-        factor_set,
-        value,
-        value_min,
-        value_max,
-        unit,
-        factor_fallback
+        ranked.scope,
+        ranked.factor_key,
+        ranked.stage,
+        ranked.criterion,
+        ranked.reporting_year,
+        ranked.factor_id,
+        ranked.factor_set,
+        'category' as match_level,
+        ranked.flag as factor_flag,
+        ranked.factor_fallback,
+        ranked.value,
+        {{ range_bound('min', 'ranked.value', 'ranked.value_min', 'ranked.value_max',
+            'coalesce(uncertainties.half_width, ' ~ var('relative_uncertainty_fallback') ~ ')') }}
+            as value_min,
+        {{ range_bound('max', 'ranked.value', 'ranked.value_min', 'ranked.value_max',
+            'coalesce(uncertainties.half_width, ' ~ var('relative_uncertainty_fallback') ~ ')') }}
+            as value_max,
+        ranked.unit
     from ranked
-    where candidate_rank = 1
+    left join uncertainties
+        on 'category|' || coalesce(ranked.quality, '') = uncertainties.uncertainty_key
+    where ranked.candidate_rank = 1
 ),
 
 on_the_grid as (
@@ -99,11 +107,13 @@ on_the_grid as (
         grid.reporting_year,
         grid.factor_id,
         grid.factor_set,
+        grid.match_level,
+        grid.flag as factor_flag,
+        grid.factor_fallback,
         consumptions.kwh_per_km * grid.value as value,
-        consumptions.kwh_per_km * coalesce(grid.value_min, grid.value) as value_min,
-        consumptions.kwh_per_km * coalesce(grid.value_max, grid.value) as value_max,
-        grid.unit,
-        cast(null as {{ dbt.type_string() }}) as factor_fallback
+        consumptions.kwh_per_km * grid.value_min as value_min,
+        consumptions.kwh_per_km * grid.value_max as value_max,
+        grid.unit
     from consumptions
     cross join grid
     where consumptions.candidate_rank = 1
@@ -118,11 +128,13 @@ final as (
         published.reporting_year,
         published.factor_id,
         published.factor_set,
+        published.match_level,
+        published.factor_flag,
+        published.factor_fallback,
         published.value,
         published.value_min,
         published.value_max,
-        published.unit,
-        published.factor_fallback
+        published.unit
     from published
     left join on_the_grid
         on

@@ -66,6 +66,8 @@ final as (
         impacts.unit,
         impacts.factor_id,
         impacts.factor_set,
+        impacts.match_level,
+        impacts.factor_flag,
         impacts.factor_fallback,
         impacts.calculation_method,
         impacts.ghg_scope,

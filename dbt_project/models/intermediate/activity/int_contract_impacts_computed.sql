@@ -137,6 +137,8 @@ final as (
         attributed.unit,
         attributed.factor_id,
         attributed.factor_set,
+        attributed.match_level,
+        attributed.factor_flag,
         attributed.factor_fallback,
         attributed.calculation_method,
         3 as ghg_scope,

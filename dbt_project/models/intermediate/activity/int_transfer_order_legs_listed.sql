@@ -26,7 +26,7 @@ routed as (
     select
         orders.transfer_order_id,
         orders.transfer_order_number,
-        cast(coalesce(orders.shipped_at, orders.delivered_at) as date) as shipped_on,
+        coalesce(orders.shipped_on, orders.delivered_on) as shipped_on,
         origins.location_id as from_location_id,
         destinations.location_id as to_location_id,
         {{ great_circle_km(

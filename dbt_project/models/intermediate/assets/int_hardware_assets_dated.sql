@@ -1,9 +1,5 @@
--- The dates of each asset's life: acquired, put in use, left the fleet (DESIGN.md, "Dates").
-{% set left_fleet_condition -%}
-    install_status = '7'
-    or coalesce(substatus, '') in ('disposed', 'sold', 'donated', 'vendor_credit', 'lost', 'stolen')
-{%- endset %}
-
+-- The dates of each asset's life: acquired, put in use, left the fleet (DESIGN.md, "Dates"),
+-- all local dates (staging converts ServiceNow's UTC date-times to the organisation's zone).
 with
 
 assets as (
@@ -20,9 +16,9 @@ history as (
     select
         asset_id,
         min(
-            case when {{ left_fleet_condition }} then cast(updated_at as date) end
+            case when {{ has_left_fleet() }} then updated_on end
         ) as first_seen_left_on,
-        max(case when install_status in ('1', '3') then 1 else 0 end) = 1 as was_ever_in_use
+        max(case when {{ is_in_use() }} then 1 else 0 end) = 1 as was_ever_in_use
     from versions
     group by asset_id
 ),
@@ -33,7 +29,7 @@ left_fleet as (
         assets.*,
         history.first_seen_left_on,
         history.was_ever_in_use,
-        {{ left_fleet_condition }} as has_left_fleet
+        {{ has_left_fleet() }} as has_left_fleet
     from assets
     left join history on assets.asset_id = history.asset_id
 ),
@@ -41,12 +37,12 @@ left_fleet as (
 dated as (
     select
         asset_id,
-        coalesce(purchased_on, installed_on, cast(created_at as date)) as acquired_on,
+        coalesce(purchased_on, installed_on, created_on) as acquired_on,
         -- Without a retirement date, the first load that saw it gone dates the disposal (a
         -- later edit of the record does not move it).
         case
             when has_left_fleet
-                then coalesce(retired_on, first_seen_left_on, cast(updated_at as date))
+                then coalesce(retired_on, first_seen_left_on, updated_on)
         end as left_fleet_on,
         -- An asset only ever in stock has no use phase.
         installed_on is not null or coalesce(was_ever_in_use, false) as has_use_phase,

@@ -1,51 +1,26 @@
--- The factor behind each asset's embodied impact, per stage and criterion: a row valid on the
--- acquisition date first, then the most specific level that has a figure (configuration >
--- model > manufacturer and category > category), then the factor set's precedence.
+-- The factor behind each asset's embodied impact, per stage and criterion (macros/
+-- factor_choice.sql): a figure valid on the acquisition date first (else the nearest,
+-- flagged), then the most specific level (configuration > model > manufacturer and category >
+-- category), then the factor set's precedence. Rows a source states as not covered give no
+-- value (int_footprint_gaps_listed counts them). A factor without a range of its own gets the
+-- documented relative range of its match level and quality.
 with
 
-assets as (
-    select * from {{ ref('int_hardware_assets_categorised') }}
+candidates as (
+    select * from {{ ref('int_embodied_factor_candidates_listed') }}
 ),
 
 dates as (
     select * from {{ ref('int_hardware_assets_dated') }}
 ),
 
-configuration_matches as (
-    select * from {{ ref('stg_factors__configuration_matches') }}
-),
-
 factors as (
     select * from {{ ref('stg_factors__emission_factors') }}
-    where stage in ('manufacturing', 'distribution', 'end_of_life')
+    where stage in ('manufacturing', 'distribution', 'end_of_life') and value is not null
 ),
 
-candidates as (
-    select
-        asset_id,
-        'configuration' as match_level,
-        1 as match_rank,
-        'configuration' as scope,
-        configuration_key as factor_key
-    from configuration_matches
-    union all
-    select
-        asset_id,
-        model_match_level as match_level,
-        case model_match_level when 'model' then 2 else 3 end as match_rank,
-        model_match_level as scope,
-        model_factor_key as factor_key
-    from assets
-    where model_match_level in ('model', 'manufacturer_category')
-    union all
-    select
-        asset_id,
-        'category' as match_level,
-        4 as match_rank,
-        'category' as scope,
-        device_category as factor_key
-    from assets
-    where device_category is not null
+uncertainties as (
+    select * from {{ ref('int_relative_uncertainties_chosen') }}
 ),
 
 ranked as (
@@ -56,46 +31,55 @@ ranked as (
         factors.criterion,
         factors.factor_id,
         factors.factor_set,
+        factors.quality,
+        factors.flag,
         factors.value,
         factors.value_min,
         factors.value_max,
         {{ dbt.split_part('factors.unit', "'/'", 1) }} as unit,
-        row_number() over (
-            partition by candidates.asset_id, factors.stage, factors.criterion
-            order by
-                case
-                    when
-                        factors.valid_from <= dates.acquired_on
-                        and (factors.valid_to is null or factors.valid_to >= dates.acquired_on)
-                        then 0
-                    else 1
-                end asc,
-                candidates.match_rank asc,
-                factors.precedence asc,
-                factors.valid_from desc
-        ) as candidate_rank
+        {{ factor_fallback('factors.valid_from', 'factors.valid_to', 'dates.acquired_on',
+            add_days('dates.acquired_on', 1)) }} as factor_fallback,
+        {{ factor_rank(
+            ['candidates.asset_id', 'factors.stage', 'factors.criterion'],
+            valid_from='factors.valid_from',
+            valid_to='factors.valid_to',
+            starts_on='dates.acquired_on',
+            ends_on=add_days('dates.acquired_on', 1),
+            specificity='candidates.match_rank',
+            precedence='factors.precedence',
+            row_id='factors.factor_id'
+        ) }} as candidate_rank
     from candidates
     inner join dates on candidates.asset_id = dates.asset_id
     inner join factors
         on
-            candidates.scope = factors.scope
+            candidates.match_level = factors.scope
             and candidates.factor_key = factors.factor_key
 ),
 
 final as (
     select
-        asset_id,
-        stage,
-        criterion,
-        match_level,
-        factor_id,
-        factor_set,
-        value,
-        value_min,
-        value_max,
-        unit
+        ranked.asset_id,
+        ranked.stage,
+        ranked.criterion,
+        ranked.match_level,
+        ranked.factor_id,
+        ranked.factor_set,
+        ranked.quality,
+        ranked.flag,
+        ranked.factor_fallback,
+        ranked.value,
+        {{ range_bound('min', 'ranked.value', 'ranked.value_min', 'ranked.value_max',
+            'coalesce(uncertainties.half_width, ' ~ var('relative_uncertainty_fallback') ~ ')') }}
+            as value_min,
+        {{ range_bound('max', 'ranked.value', 'ranked.value_min', 'ranked.value_max',
+            'coalesce(uncertainties.half_width, ' ~ var('relative_uncertainty_fallback') ~ ')') }}
+            as value_max,
+        ranked.unit
     from ranked
-    where candidate_rank = 1
+    left join uncertainties
+        on ranked.match_level || '|' || coalesce(ranked.quality, '') = uncertainties.uncertainty_key
+    where ranked.candidate_rank = 1
 )
 
 select * from final

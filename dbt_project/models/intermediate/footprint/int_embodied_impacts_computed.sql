@@ -1,3 +1,4 @@
+{{ config(materialized='view') }}
 -- Embodied impact booked to each reporting year: the matched factor × the year's share.
 with
 
@@ -22,7 +23,9 @@ final as (
         factors.unit,
         factors.factor_id,
         factors.factor_set,
-        factors.match_level
+        factors.match_level,
+        factors.factor_fallback,
+        factors.flag as factor_flag
     from shares
     inner join factors
         on

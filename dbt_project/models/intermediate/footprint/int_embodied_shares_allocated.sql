@@ -12,8 +12,7 @@ dates as (
 ),
 
 lifetimes as (
-    select * from {{ ref('int_hardware_assets_categorised') }}
-    where lifetime_months is not null
+    select * from {{ ref('int_lifetimes_matched') }}
 ),
 
 years as (

@@ -1,5 +1,5 @@
 -- Requests for each business service per reporting year: requested items naming the service,
--- in the year they were opened.
+-- in the (local) year they were opened.
 with
 
 requests as (
@@ -10,10 +10,10 @@ requests as (
 final as (
     select
         service_id,
-        {{ year_of('opened_at') }} as reporting_year,
+        {{ year_of('opened_on') }} as reporting_year,
         count(*) as requests
     from requests
-    group by service_id, {{ year_of('opened_at') }}
+    group by service_id, {{ year_of('opened_on') }}
 )
 
 select * from final

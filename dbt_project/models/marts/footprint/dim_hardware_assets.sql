@@ -1,3 +1,6 @@
+-- Every hardware asset with its dimensions (ids and names), the dates of its life, its
+-- category and how it was decided, its lifetime, where it is, and the level of the factor
+-- matched to it (`unmapped` when none was found).
 with
 
 assets as (
@@ -12,8 +15,21 @@ categorised as (
     select * from {{ ref('int_hardware_assets_categorised') }}
 ),
 
-energised as (
-    select * from {{ ref('int_hardware_assets_energised') }}
+lifetimes as (
+    select * from {{ ref('int_lifetimes_matched') }}
+),
+
+located as (
+    select * from {{ ref('int_hardware_assets_located') }}
+),
+
+-- The use phase as the rules count it (install date and status history).
+use_phases as (
+    select
+        asset_id,
+        min(period_starts_on) as use_started_on
+    from {{ ref('int_hardware_assets_in_use_periods') }}
+    group by asset_id
 ),
 
 -- The level of the factor behind the manufacturing climate figure sums up an asset's match.
@@ -23,15 +39,15 @@ embodied_matches as (
 ),
 
 models as (
-    select * from {{ ref('stg_servicenow__models') }}
+    select * from {{ ref('dim_models') }}
 ),
 
 model_categories as (
     select * from {{ ref('stg_servicenow__model_categories') }}
 ),
 
-companies as (
-    select * from {{ ref('stg_servicenow__companies') }}
+towns as (
+    select * from {{ ref('dim_towns') }}
 ),
 
 locations as (
@@ -51,45 +67,49 @@ final as (
         assets.asset_id,
         assets.asset_tag,
         assets.town_id,
-        towns.company_name as town_name,
+        towns.town_name,
         assets.location_id,
         locations.location_name,
-        energised.country_code,
-        energised.has_known_country,
+        located.country_code,
+        located.has_known_country,
+        located.is_in_data_centre,
+        located.data_centre_id,
         assets.cost_center_id,
         cost_centers.cost_center_name,
         assets.department_id,
         departments.department_name,
         assets.model_id,
-        coalesce(models.model_display_name, models.model_name) as model_name,
-        manufacturers.company_name as manufacturer_name,
-        model_categories.model_category_name,
+        models.model_name,
+        models.manufacturer_name,
+        coalesce(own_categories.model_category_name, models.model_category_name)
+            as model_category_name,
         categorised.device_category,
+        categorised.category_source,
         assets.install_status,
         assets.substatus,
         dates.acquired_on,
-        dates.use_started_on,
+        use_phases.use_started_on,
         dates.disposed_on,
-        dates.has_use_phase,
-        categorised.lifetime_years,
-        categorised.lifetime_months,
-        {{ add_months('dates.acquired_on', 'categorised.lifetime_months') }} as window_ends_on,
-        energised.annual_energy_kwh,
-        energised.pue,
+        use_phases.asset_id is not null as has_use_phase,
+        lifetimes.lifetime_years,
+        lifetimes.lifetime_months,
+        lifetimes.lifetime_source,
+        lifetimes.lifetime_parameter_id,
+        {{ add_months('dates.acquired_on', 'lifetimes.lifetime_months') }} as window_ends_on,
         coalesce(embodied_matches.match_level, 'unmapped') as match_level,
-        embodied_matches.factor_id as manufacturing_factor_id
+        embodied_matches.factor_id as manufacturing_factor_id,
+        {{ as_of_date() }} as as_of_date
     from assets
     inner join dates on assets.asset_id = dates.asset_id
     inner join categorised on assets.asset_id = categorised.asset_id
-    left join energised on assets.asset_id = energised.asset_id
+    inner join lifetimes on assets.asset_id = lifetimes.asset_id
+    inner join located on assets.asset_id = located.asset_id
+    left join use_phases on assets.asset_id = use_phases.asset_id
     left join embodied_matches on assets.asset_id = embodied_matches.asset_id
     left join models on assets.model_id = models.model_id
-    left join model_categories
-        on
-            coalesce(models.model_category_id, assets.model_category_id)
-            = model_categories.model_category_id
-    left join companies as towns on assets.town_id = towns.company_id
-    left join companies as manufacturers on models.manufacturer_id = manufacturers.company_id
+    left join model_categories as own_categories
+        on assets.model_category_id = own_categories.model_category_id
+    left join towns on assets.town_id = towns.town_id
     left join locations on assets.location_id = locations.location_id
     left join cost_centers on assets.cost_center_id = cost_centers.cost_center_id
     left join departments on assets.department_id = departments.department_id

@@ -1,6 +1,8 @@
 -- One row per reporting year × emitting item × life-cycle stage × criterion × method: the
 -- devices (embodied and use phase) and every other source (transport, contracts, trips,
--- collected devices), each with its GHG Protocol scope and category and its calculation method.
+-- collected devices), each with its GHG Protocol scope and category and its calculation
+-- method, the ids of its dimensions (names live in the dimensions: dim_hardware_assets,
+-- dim_towns, ...) and the lineage of the factors behind it.
 with
 
 embodied as (
@@ -19,17 +21,25 @@ assets as (
     select * from {{ ref('dim_hardware_assets') }}
 ),
 
-companies as (
-    select * from {{ ref('stg_servicenow__companies') }}
-),
-
-locations as (
-    select * from {{ ref('stg_servicenow__locations') }}
-),
-
 impacts as (
     select
-        *,
+        asset_id,
+        reporting_year,
+        method,
+        stage,
+        criterion,
+        value,
+        value_min,
+        value_max,
+        unit,
+        factor_id,
+        factor_set,
+        match_level,
+        factor_fallback,
+        factor_flag,
+        cast(null as {{ dbt.type_string() }}) as energy_parameter_id,
+        cast(null as {{ dbt.type_string() }}) as energy_match_level,
+        cast(null as {{ dbt.type_string() }}) as pue_parameter_id,
         'device_factor' as calculation_method
     from embodied
     union all
@@ -46,6 +56,11 @@ impacts as (
         factor_id,
         factor_set,
         match_level,
+        factor_fallback,
+        factor_flag,
+        energy_parameter_id,
+        energy_match_level,
+        pue_parameter_id,
         'annual_energy' as calculation_method
     from use_phase
 ),
@@ -64,8 +79,12 @@ hardware as (
         impacts.unit,
         impacts.factor_id,
         impacts.factor_set,
-        cast(null as {{ dbt.type_string() }}) as factor_fallback,
         impacts.match_level,
+        impacts.factor_fallback,
+        impacts.factor_flag,
+        impacts.energy_parameter_id,
+        impacts.energy_match_level,
+        impacts.pue_parameter_id,
         impacts.calculation_method,
         -- Electricity bought: scope 2; devices bought: scope 3 category 2 (capital goods); their
         -- end of life: scope 3 category 5 (waste generated in operations).
@@ -76,55 +95,48 @@ hardware as (
         impacts.asset_id,
         cast(null as {{ dbt.type_string() }}) as contract_id,
         assets.town_id,
-        assets.town_name,
         assets.location_id,
-        assets.location_name,
         assets.cost_center_id,
         assets.department_id,
         assets.device_category,
-        assets.model_id,
-        assets.model_name,
-        assets.manufacturer_name
+        assets.model_id
     from impacts
     inner join assets on impacts.asset_id = assets.asset_id
 ),
 
 others as (
     select
-        activity.reporting_year,
-        activity.method,
-        activity.source_kind,
-        activity.item_id,
-        activity.stage,
-        activity.criterion,
-        activity.value,
-        activity.value_min,
-        activity.value_max,
-        activity.unit,
-        activity.factor_id,
-        activity.factor_set,
-        activity.factor_fallback,
-        cast(null as {{ dbt.type_string() }}) as match_level,
-        activity.calculation_method,
-        activity.ghg_scope,
-        activity.ghg_category,
-        activity.travel_mode,
-        activity.asset_id,
-        activity.contract_id,
-        activity.town_id,
-        towns.company_name as town_name,
-        activity.location_id,
-        locations.location_name,
-        activity.cost_center_id,
-        activity.department_id,
-        activity.device_category,
-        activity.model_id,
-        assets.model_name,
-        assets.manufacturer_name
+        reporting_year,
+        method,
+        source_kind,
+        item_id,
+        stage,
+        criterion,
+        value,
+        value_min,
+        value_max,
+        unit,
+        factor_id,
+        factor_set,
+        match_level,
+        factor_fallback,
+        factor_flag,
+        cast(null as {{ dbt.type_string() }}) as energy_parameter_id,
+        cast(null as {{ dbt.type_string() }}) as energy_match_level,
+        cast(null as {{ dbt.type_string() }}) as pue_parameter_id,
+        calculation_method,
+        ghg_scope,
+        ghg_category,
+        travel_mode,
+        asset_id,
+        contract_id,
+        town_id,
+        location_id,
+        cost_center_id,
+        department_id,
+        device_category,
+        model_id
     from activity
-    left join assets on activity.asset_id = assets.asset_id
-    left join companies as towns on activity.town_id = towns.company_id
-    left join locations on activity.location_id = locations.location_id
 ),
 
 final as (

@@ -25,7 +25,12 @@ renamed as (
         valid_to,
         region,
         is_last_resort,
-        precedence
+        precedence,
+        -- 'primary' (the item's own figure), 'secondary' (an average), 'proxy' (another item's).
+        quality,
+        -- null, 'upstream_outlier', 'negative_in_source', or 'not_covered' (no value: the
+        -- source does not cover this stage and criterion for this key).
+        flag
     from source
 )
 

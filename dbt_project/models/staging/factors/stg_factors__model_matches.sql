@@ -11,7 +11,10 @@ renamed as (
         device_category,
         factor_key,
         match_level,
-        lifetime_key
+        lifetime_key,
+        -- How the device category was found: 'model_category', 'model_name', or 'undecided'
+        -- (device_category 'computer': the stock "Computer" category; decided per asset).
+        category_source
     from source
 )
 

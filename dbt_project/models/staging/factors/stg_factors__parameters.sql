@@ -20,7 +20,9 @@ renamed as (
         source_year,
         valid_from,
         valid_to,
-        precedence
+        precedence,
+        quality,
+        flag
     from source
 )
 

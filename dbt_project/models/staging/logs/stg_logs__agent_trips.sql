@@ -11,9 +11,9 @@ renamed as (
         trip_id,
         cast(trip_date as date) as trip_on,
         mode as travel_mode,
-        {{ sn_number('distance_km') }} as distance_km,
-        nullif(cost_center_code, '') as cost_center_code,
-        nullif(purpose, '') as purpose,
+        {{ sn_decimal('distance_km') }} as distance_km,
+        {{ sn_string('cost_center_code') }} as cost_center_code,
+        {{ sn_string('purpose') }} as purpose,
         -- At least the traveller.
         greatest(coalesce({{ sn_integer('passengers') }}, 1), 1) as passengers,
         _file as source_file

@@ -11,12 +11,12 @@ renamed as (
         event_id as collection_event_id,
         cast(event_date as date) as collected_on,
         collection_point_id,
-        nullif(campaign, '') as campaign,
+        {{ sn_string('campaign') }} as campaign,
         device_category,
         {{ sn_integer('item_count') }} as item_count,
         outcome,
-        nullif(asset_tag, '') as asset_tag,
-        {{ sn_number('weight_kg') }} as weight_kg,
+        {{ sn_string('asset_tag') }} as asset_tag,
+        {{ sn_decimal('weight_kg') }} as weight_kg,
         _file as source_file
     from source
 )

@@ -12,13 +12,13 @@ renamed as (
         cast(trip_date as date) as trip_on,
         vehicle_type,
         purpose,
-        {{ sn_number('distance_km') }} as logged_km,
+        {{ sn_decimal('distance_km') }} as logged_km,
         {{ sn_reference('from_location_id') }} as from_location_id,
         {{ sn_reference('to_location_id') }} as to_location_id,
-        nullif(transfer_order_number, '') as transfer_order_number,
-        nullif(contract_number, '') as contract_number,
+        {{ sn_string('transfer_order_number') }} as transfer_order_number,
+        {{ sn_string('contract_number') }} as contract_number,
         {{ sn_integer('asset_count') }} as asset_count,
-        coalesce(nullif(operator, ''), 'own') as operator,
+        coalesce({{ sn_string('operator') }}, 'own') as operator,
         _file as source_file
     from source
 )

@@ -1,5 +1,6 @@
 -- Every landed version of each hardware asset (not deduplicated): its status history, as far
--- as the loads saw it. Delete markers are left out.
+-- as the loads saw it, each change dated on the organisation's local calendar. Delete markers
+-- are left out.
 with
 
 source as (
@@ -9,9 +10,10 @@ source as (
 renamed as (
     select
         sys_id as asset_id,
-        nullif(install_status, '') as install_status,
-        nullif(substatus, '') as substatus,
-        {{ sn_timestamp('sys_updated_on') }} as updated_at
+        {{ sn_choice('install_status') }} as install_status,
+        {{ sn_choice('substatus') }} as substatus,
+        {{ sn_date_time('sys_updated_on') }} as updated_at,
+        {{ sn_local_date('sys_updated_on') }} as updated_on
     from source
     where not _is_deleted
 )

@@ -8,10 +8,10 @@ renamed as (
     select
         sys_id as location_id,
         name as location_name,
-        nullif(city, '') as city,
-        nullif(country, '') as country,
-        {{ sn_number('latitude') }} as latitude,
-        {{ sn_number('longitude') }} as longitude,
+        {{ sn_string('city') }} as city,
+        {{ sn_string('country') }} as country,
+        {{ sn_decimal('latitude') }} as latitude,
+        {{ sn_decimal('longitude') }} as longitude,
         {{ sn_reference('parent') }} as parent_location_id,
         {{ sn_reference('company') }} as company_id
     from source

@@ -9,8 +9,8 @@ renamed as (
     select
         sys_id as relationship_type_id,
         name as relationship_type_name,
-        nullif(parent_descriptor, '') as parent_descriptor,
-        nullif(child_descriptor, '') as child_descriptor
+        {{ sn_string('parent_descriptor') }} as parent_descriptor,
+        {{ sn_string('child_descriptor') }} as child_descriptor
     from source
 )
 

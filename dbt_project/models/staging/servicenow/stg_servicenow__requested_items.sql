@@ -8,12 +8,13 @@ source as (
 renamed as (
     select
         sys_id as requested_item_id,
-        number as requested_item_number,
+        {{ sn_string('number') }} as requested_item_number,
         {{ sn_reference('cat_item') }} as catalogue_item_id,
         {{ sn_integer('quantity') }} as quantity,
-        {{ sn_timestamp('opened_at') }} as opened_at,
+        {{ sn_date_time('opened_at') }} as opened_at,
+        {{ sn_local_date('opened_at') }} as opened_on,
         {{ sn_reference('location') }} as location_id,
-        nullif(stage, '') as stage,
+        {{ sn_choice('stage') }} as stage,
         {{ sn_reference('cost_center') }} as cost_center_id,
         {{ sn_reference('business_service') }} as service_id
     from source

@@ -1,13 +1,11 @@
--- Every site with its coordinates (the distances of equipment transport are computed from
--- them), its town, and whether it holds a stockroom or takes devices in as a collection point.
+-- Sites (`cmn_location`) with their coordinates and country (the distances of equipment
+-- transport are computed from them), whether they are a data centre (equipment there is
+-- multiplied by the PUE, see int_hardware_assets_located), hold a stockroom, or take devices in
+-- as a collection point.
 with
 
 locations as (
     select * from {{ ref('stg_servicenow__locations') }}
-),
-
-companies as (
-    select * from {{ ref('stg_servicenow__companies') }}
 ),
 
 stockrooms as (
@@ -18,6 +16,11 @@ collection_events as (
     select * from {{ ref('int_collection_events_matched') }}
 ),
 
+data_centres as (
+    select distinct data_centre_id from {{ ref('int_hardware_assets_located') }}
+    where is_in_data_centre
+),
+
 final as (
     select
         locations.location_id,
@@ -26,15 +29,16 @@ final as (
         locations.country,
         locations.latitude,
         locations.longitude,
+        locations.parent_location_id,
         locations.company_id as town_id,
-        towns.company_name as town_name,
+        data_centres.data_centre_id is not null as is_data_centre,
         locations.location_id in (select stockrooms.location_id from stockrooms)
             as has_stockroom,
         locations.location_id in (
             select collection_events.collection_point_id from collection_events
         ) as is_collection_point
     from locations
-    left join companies as towns on locations.company_id = towns.company_id
+    left join data_centres on locations.location_id = data_centres.data_centre_id
 )
 
 select * from final

@@ -1,0 +1,84 @@
+{#-
+    How every factor and parameter is chosen (DESIGN.md, "Factor versions"): embodied factors,
+    grid intensities, lifetimes, annual energy and PUE alike. A period (an acquisition day, a
+    reporting year: [starts_on, ends_on), ends_on exclusive) is computed with a row valid in it.
+    Where no candidate is valid, the documented fallback is the nearest row in time (the
+    earlier one on a tie), and the row says so in `factor_fallback`:
+      null                   valid during the period;
+      'nearest_earlier_year' every candidate's validity ended before the period;
+      'nearest_later_year'   every candidate's validity starts after the period.
+    Among valid rows (or among fallbacks): the most specific first (`specificity`, ascending),
+    then the factor set's precedence, then the latest published, then the id.
+-#}
+
+{% macro factor_fallback(valid_from, valid_to, starts_on, ends_on) -%}
+    case
+        when {{ valid_to }} < {{ starts_on }} then 'nearest_earlier_year'
+        when {{ valid_from }} >= {{ ends_on }} then 'nearest_later_year'
+    end
+{%- endmacro %}
+
+{#- Days between the period and a row valid outside it (0 when valid). -#}
+{% macro factor_distance(valid_from, valid_to, starts_on, ends_on) -%}
+    case
+        when {{ valid_to }} < {{ starts_on }} then {{ days_between(valid_to, starts_on) }}
+        when {{ valid_from }} >= {{ ends_on }}
+            then {{ days_between(ends_on, valid_from) }} + 1
+        else 0
+    end
+{%- endmacro %}
+
+{#- Rank candidates within each partition; rank 1 is the row used. -#}
+{% macro factor_rank(
+    partition_by,
+    valid_from='valid_from',
+    valid_to='valid_to',
+    starts_on='starts_on',
+    ends_on='ends_on',
+    specificity=none,
+    precedence='precedence',
+    row_id='factor_id'
+) -%}
+    row_number() over (
+        partition by {{ partition_by | join(', ') }}
+        order by
+            case
+                when {{ factor_fallback(valid_from, valid_to, starts_on, ends_on) }} is null
+                    then 0
+                else 1
+            end,
+            {% if specificity %}{{ specificity }},{% endif %}
+            {{ precedence }},
+            {{ factor_distance(valid_from, valid_to, starts_on, ends_on) }},
+            case when {{ valid_from }} >= {{ ends_on }} then 1 else 0 end,
+            {{ valid_from }} desc,
+            {{ row_id }}
+    )
+{%- endmacro %}
+
+{#-
+    A factor's range (DESIGN.md: every value carries value_min and value_max). A row whose source
+    gives none (no bounds, or bounds equal to the value) gets the documented relative range of its
+    match level and quality: value × (1 ∓ half_width), from the factor set's
+    `relative_uncertainty` parameters (see int_relative_uncertainties_ranked).
+-#}
+{% macro has_source_range(value, value_min, value_max) -%}
+    (
+        {{ value_min }} is not null and {{ value_max }} is not null
+        and not ({{ value_min }} = {{ value }} and {{ value_max }} = {{ value }})
+    )
+{%- endmacro %}
+
+{% macro range_bound(bound, value, value_min, value_max, half_width) -%}
+    {%- set relative_low = value ~ ' * (1 - ' ~ half_width ~ ')' -%}
+    {%- set relative_high = value ~ ' * (1 + ' ~ half_width ~ ')' -%}
+    case
+        when {{ has_source_range(value, value_min, value_max) }}
+            then {{ value_min if bound == 'min' else value_max }}
+        {% if bound == 'min' -%}
+            else least({{ relative_low }}, {{ relative_high }})
+        {%- else -%}
+            else greatest({{ relative_low }}, {{ relative_high }})
+        {%- endif %}
+    end
+{%- endmacro %}
