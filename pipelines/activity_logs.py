@@ -39,27 +39,34 @@ def logs_dir(warehouse: WarehouseResource) -> Path:
     ],
 )
 def activity_logs(warehouse: WarehouseResource) -> Iterator[dg.MaterializeResult]:
-    """Land the log files not landed yet; rejected rows are kept beside them with their reason.
-    A file missing a required column fails the run after the others are landed, naming it, so
-    the last good warehouse stays published."""
+    """Land the log files not landed yet; rejected rows are kept in the rejects with their
+    reason. A file that cannot be read is quarantined and fails the run once the others are
+    landed, naming it, so the last good warehouse stays published."""
     folder = logs_dir(warehouse)
     lake_dir = warehouse.paths.lake
     report = land_trip_logs(folder, lake_dir) if folder.is_dir() else TripLogsReport()
     _ensure_a_batch(lake_dir)
-    if report.refused:
-        reasons = "; ".join(f"{name}: {reason}" for name, reason in report.refused.items())
-        raise dg.Failure(f"log files refused: {reasons}")
     for name in LOGS:
         files = [file for file in report.landed if file.startswith(name)]
+        refused = [
+            {"file": file, "reasons": [reason]}
+            for file, reason in report.refused.items()
+            if file.startswith(name)
+        ]
         yield dg.MaterializeResult(
             asset_key=log_key(name),
             metadata={
                 "folder": dg.MetadataValue.path(str(folder)),
+                "files": files,
                 "rows_landed": sum(report.landed[file] for file in files),
                 "rows_rejected": sum(report.rejected_rows[file] for file in files),
-                "files": files,
+                "batches_quarantined": len(refused),
+                "quarantined": refused,
             },
         )
+    if report.refused:
+        reasons = "; ".join(f"{name}: {reason}" for name, reason in report.refused.items())
+        raise dg.Failure(f"log files quarantined: {reasons}")
 
 
 def _ensure_a_batch(lake_dir: Path) -> None:
