@@ -55,6 +55,7 @@ def footprint_summary(connection: duckdb.DuckDBPyConnection, *, years: int = 5) 
             round(100 * sum(value) / sum(sum(value)) over (), 1) as percent
         from fct_footprint
         where {HEADLINE} and method = 'amortised' and reporting_year = {latest}
+            and source_kind = 'hardware_asset'
         group by all order by tco2e desc limit 8
         """
     ).pl()
@@ -103,7 +104,8 @@ def footprint_summary(connection: duckdb.DuckDBPyConnection, *, years: int = 5) 
         f"Total per accounting method (tCO2e):\n{_table(totals)}",
         f"Footprint per source, climate change, amortised (tCO2e); {money_share or 0}% of"
         f" {latest} rests on money ratios:\n{_table(by_source)}",
-        f"Top categories in {latest} (amortised, tCO2e):\n{_table(categories)}",
+        f"Top categories in {latest} (the devices themselves, amortised, tCO2e):"
+        f"\n{_table(categories)}",
         f"Assets per factor match level:\n{_table(coverage)}",
     ]
     if computers.height:
