@@ -11,9 +11,9 @@
   batch whose blocking checks failed): ``<lake>/_quarantine/<source>/<table>/<batch_id>.parquet``
   (the rows), or the original file copied as ``<batch_id>.<file name>.quarantined`` when it
   could not be parsed (a name no ``*.json`` or ``*.parquet`` glob reads), plus
-  ``<batch_id>.json``: ``batch_id``, ``source``, ``table_name``, ``file``, ``stage``
-  (``read``, ``validation`` or ``check``), ``reasons``, ``samples`` (row, field, value),
-  ``rows``, ``quarantined_at``.
+  ``<batch_id>.json``: ``batch_id``, ``source``, ``table_name``, ``file``, ``stage`` (``read``:
+  the file could not be read, or ``check``: a blocking check failed), ``reasons``, ``samples``
+  (row, field, value), ``rows``, ``quarantined_at``.
 
 An empty ``_schema.parquet`` / ``_schema.json`` at the top of each folder gives readers (dbt's
 staging views) the columns even before anything was refused.
@@ -88,24 +88,6 @@ def write_rejects(
         pl.lit(datetime.now(UTC)).alias("rejected_at"),
     ).cast(REJECTS_SCHEMA)
     return _write_parquet(frame, rejects_dir(lake_dir, source, table) / f"{batch_id}.parquet")
-
-
-def quarantine_rows(
-    frame: pl.DataFrame,
-    lake_dir: Path | str,
-    source: str,
-    table: str,
-    batch_id: str,
-    *,
-    reasons: Sequence[str],
-    stage: str,
-    file: str | None = None,
-    samples: Sequence[dict[str, Any]] = (),
-) -> dict[str, Any]:
-    """Quarantine the rows of a batch that will not land; return its description."""
-    folder = quarantine_dir(lake_dir, source, table)
-    _write_parquet(frame, folder / f"{batch_id}.parquet")
-    return _describe(folder, batch_id, source, table, file, stage, reasons, samples, frame.height)
 
 
 def quarantine_file(

@@ -124,11 +124,12 @@ def diff(first: str, second: str) -> str:
 
 
 def _resolved(name: str) -> pl.DataFrame:
-    """The winning row (lowest precedence) of a set for each scope, key, stage, criterion."""
+    """The winning row of a set for each scope, key, stage, criterion: the lowest precedence
+    among rows with a value (a not_covered row wins only where no row has one)."""
     get_factor_set(name)
     frame = load_factor_set(name, overrides_dir=None).emission_factors
     return (
-        frame.sort("precedence")
+        frame.sort(pl.col("value").is_null(), "precedence")
         .unique(["scope", "key", "stage", "criterion", "valid_from"], keep="first")
         .select(
             "factor_id", "data_set", "scope", "key", "stage", "criterion", "valid_from", "value"

@@ -62,7 +62,7 @@ def read_csv(path: Path, expected: tuple[str, ...] | None = None) -> CsvTable:
     if not records:
         refuse(path, 1, "empty file")
     header_line, header = records[0]
-    table.header = tuple(column.strip().lstrip("\ufeff") for column in header)
+    table.header = tuple(column.strip() for column in header)
     check_header(path, header_line, table.header, expected)
     if len(records) == 1:
         refuse(path, header_line, "header only: no data row")

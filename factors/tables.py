@@ -108,7 +108,9 @@ def model_matches(
 ) -> pl.DataFrame:
     """One row per cmdb_model: its key, category, factor key, match level and lifetime key."""
     factors = loaded.emission_factors.filter(
-        (pl.col("criterion") == "climate_change") & (pl.col("stage") == "manufacturing"),
+        (pl.col("criterion") == "climate_change")
+        & (pl.col("stage") == "manufacturing")
+        & pl.col("value").is_not_null(),
     )
     keys = {
         scope: set(factors.filter(pl.col("scope") == scope)["key"].to_list())

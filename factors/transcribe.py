@@ -1,8 +1,11 @@
 """Transcribe the figures ``boaviztapi`` 2.5.0 ships into Empreinte's factor files.
 
-Run ``python -m factors.transcribe`` to regenerate the ``*boavizta*`` and ``electricity_*``
-CSV files under ``factors/data``; the result is committed and reviewed like hand-written
-files. Nothing here invents a figure: each row is a value of the package's data files (or of
+Run ``python -m factors.transcribe`` to regenerate the Boavizta-derived CSV files under
+``factors/data`` (Base IMPACTS / NegaOctet rows and proxies, ``electrical_mix.csv`` series,
+server archetypes, and the 2026 transcription of the manufacturer PCF rows); the result is
+committed and reviewed like hand-written files. Earlier transcriptions a correction replaced
+(``boavizta_footprint_data_models``, ``boavizta_footprint_data``) stay frozen for the sets
+that use them. Nothing here invents a figure: each row is a value of the package's data files (or of
 its engine on one of its own archetypes), with the file named in ``source``.
 """
 

@@ -31,7 +31,7 @@ from connectors.servicenow.extract import SOURCE, extract_all, rewind_watermark
 from connectors.servicenow.settings import ServiceNowSettings
 from connectors.servicenow.tables import TABLES, TableSpec, table_spec
 from connectors.state import StateStore
-from pipelines.quality import check_batches
+from pipelines.quality import BatchCheck, check_batches
 from pipelines.resources import ServiceNowResource, WarehouseResource
 
 
@@ -233,7 +233,7 @@ def _land_exports(exports_dir: Path, lake_dir: Path, specs: list[TableSpec]) -> 
 
 
 def _quarantine(
-    lake_dir: Path, spec: TableSpec, failed: list, landing: _Landing
+    lake_dir: Path, spec: TableSpec, failed: list[BatchCheck], landing: _Landing
 ) -> list[dict[str, Any]]:
     """Move the batches that failed their suite to the quarantine, and make sure their rows are
     read again: the export file is remembered as quarantined, the API watermark is put back."""
@@ -248,7 +248,13 @@ def _quarantine(
     for verdict in failed:
         file = files.get(verdict.batch.stem)
         quarantine.quarantine_batch(
-            verdict.batch, lake_dir, SOURCE, spec.name, reasons=verdict.reasons(), file=file
+            verdict.batch,
+            lake_dir,
+            SOURCE,
+            spec.name,
+            reasons=verdict.reasons(),
+            file=file,
+            samples=verdict.samples(),
         )
         described.append({"file": file or verdict.batch.name, "reasons": verdict.reasons()})
     return described

@@ -81,6 +81,14 @@ class BatchCheck:
     failed: dict[str, dict[str, Any]] = field(default_factory=dict)
     html: list[str] = field(default_factory=list)
 
+    def samples(self) -> list[dict[str, str]]:
+        """Values the failed expectations found, with their expectation."""
+        return [
+            {"field": label, "value": value}
+            for label, outcome in self.failed.items()
+            for value in outcome["sample"]
+        ]
+
     def reasons(self) -> list[str]:
         """One line per failed expectation, with what it found."""
         return [

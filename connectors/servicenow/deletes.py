@@ -22,10 +22,9 @@ from typing import Any
 import polars as pl
 
 from connectors import lake
-from connectors.landing import land_batch
 from connectors.servicenow.client import ServiceNowClient
 from connectors.servicenow.extract import SOURCE, _with_lookback, read_watermark
-from connectors.servicenow.rules import table_rules
+from connectors.servicenow.rules import land_table_batch
 from connectors.servicenow.tables import TABLES, TableSpec, table_spec
 from connectors.state import StateStore
 
@@ -60,17 +59,8 @@ def land_markers(
         {spec.key: keys, spec.cursor: deleted_on},
         schema={spec.key: pl.String, spec.cursor: pl.String},
     )
-    rules = [rule for rule in table_rules(spec) if rule.column in (spec.key, spec.cursor)]
-    landed = land_batch(
-        frame,
-        rules,
-        lake_dir,
-        SOURCE,
-        spec.name,
-        spec.columns,
-        key=spec.key,
-        cursor=spec.cursor,
-        is_deleted=True,
+    landed = land_table_batch(
+        frame, spec, lake_dir, columns=(spec.key, spec.cursor), is_deleted=True
     )
     return landed.rows_landed
 
@@ -118,16 +108,7 @@ def land_deletes(
             )
             landed = land_markers(spec, group["documentkey"].to_list(), deleted_on, lake_dir)
             report.markers[table] = report.markers.get(table, 0) + landed
-        land_batch(
-            rows,
-            table_rules(audit),
-            lake_dir,
-            SOURCE,
-            AUDIT_TABLE,
-            audit.columns,
-            key=audit.key,
-            cursor=audit.cursor,
-        )
+        land_table_batch(rows, audit, lake_dir)
         report.audit_rows += rows.height
         last = (rows["sys_updated_on"][-1], rows["sys_id"][-1])
         if position is None or last > position:

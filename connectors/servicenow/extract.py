@@ -28,7 +28,6 @@ from typing import Any
 import polars as pl
 
 from connectors import lake, quarantine
-from connectors.landing import land_batch
 from connectors.servicenow.auth import AuthenticationError
 from connectors.servicenow.client import (
     Page,
@@ -40,14 +39,13 @@ from connectors.servicenow.client import (
 )
 from connectors.servicenow.drift import DriftReport, DriftTracker
 from connectors.servicenow.progress import Progress
-from connectors.servicenow.rules import table_rules
+from connectors.servicenow.rules import SOURCE, land_table_batch
 from connectors.servicenow.settings import ServiceNowSettings
 from connectors.servicenow.tables import TABLES, TableSpec
 from connectors.state import StateStore
 
 log = logging.getLogger("empreinte.connectors.servicenow")
 
-SOURCE = "servicenow"
 BATCH_ROWS = 50_000
 _TIME_FORMAT = "%Y-%m-%d %H:%M:%S"
 
@@ -185,15 +183,10 @@ def extract_table(
     def flush() -> None:
         nonlocal buffered
         if buffer:
-            landed = land_batch(
+            landed = land_table_batch(
                 lake.concat_batches(buffer),
-                table_rules(spec),
+                spec,
                 lake_dir,
-                SOURCE,
-                spec.name,
-                spec.columns,
-                key=spec.key,
-                cursor=spec.cursor,
                 keep_empty=not lake.batches(lake_dir, SOURCE, spec.name),
             )
             if landed.path is not None:

@@ -27,9 +27,16 @@ warehouse computes, 1950-2149.
 from __future__ import annotations
 
 from functools import cache
+from pathlib import Path
+from typing import Any
 
+import polars as pl
+
+from connectors.landing import Landed, land_batch
 from connectors.servicenow.tables import FieldType, TableSpec
 from connectors.validation import Rule
+
+SOURCE = "servicenow"
 
 HEX32 = "[0-9a-f]{32}"
 _MONTH_DAY = "-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12][0-9]|3[01])"
@@ -105,3 +112,27 @@ def table_rules(spec: TableSpec) -> tuple[Rule, ...]:
 
 def _choice_order(value: str) -> tuple[int, str]:
     return (int(value), "") if value.isdigit() else (1 << 30, value)
+
+
+def land_table_batch(
+    frame: pl.DataFrame,
+    spec: TableSpec,
+    lake_dir: Path | str,
+    *,
+    columns: tuple[str, ...] | None = None,
+    **options: Any,
+) -> Landed:
+    """Validate a batch of one ServiceNow table against its rules (or those of ``columns``
+    only) and land what passes (see ``connectors.landing.land_batch`` for ``options``)."""
+    rules = [rule for rule in table_rules(spec) if columns is None or rule.column in columns]
+    return land_batch(
+        frame,
+        rules,
+        lake_dir,
+        SOURCE,
+        spec.name,
+        spec.columns,
+        key=spec.key,
+        cursor=spec.cursor,
+        **options,
+    )

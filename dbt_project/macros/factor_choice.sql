@@ -4,11 +4,11 @@
     reporting year: [starts_on, ends_on), ends_on exclusive) is computed with a row valid in it.
     Where no candidate is valid, the documented fallback is the nearest row in time (the
     earlier one on a tie), and the row says so in `factor_fallback`:
-      null                   valid during the period;
-      'nearest_earlier_year' every candidate's validity ended before the period;
-      'nearest_later_year'   every candidate's validity starts after the period.
-    Among valid rows (or among fallbacks): the most specific first (`specificity`, ascending),
-    then the factor set's precedence, then the latest published, then the id.
+      null                   the row used is valid during the period;
+      'nearest_earlier_year' the row used ended before the period (no candidate was valid);
+      'nearest_later_year'   the row used starts after the period (no candidate was valid).
+    Valid rows first; then the most specific (`specificity`, ascending), the factor set's
+    precedence, the nearest in time (fallbacks only), the latest `valid_from`, the id.
 -#}
 
 {% macro factor_fallback(valid_from, valid_to, starts_on, ends_on) -%}
@@ -81,4 +81,18 @@
             else greatest({{ relative_low }}, {{ relative_high }})
         {%- endif %}
     end
+{%- endmacro %}
+
+{#- The half-width for a factor without a range: its level's and quality's, else the fallback. -#}
+{% macro relative_half_width(uncertainties) -%}
+    coalesce({{ uncertainties }}.half_width, {{ var('relative_uncertainty_fallback') }})
+{%- endmacro %}
+
+{#- A factor's value and its range, as `<name>`, `<name>_min`, `<name>_max`. -#}
+{% macro ranged_columns(factor, uncertainties, name='value') -%}
+    {%- set half_width = relative_half_width(uncertainties) -%}
+    {%- set value, low, high = factor ~ '.value', factor ~ '.value_min', factor ~ '.value_max' -%}
+    {{ value }} as {{ name }},
+    {{ range_bound('min', value, low, high, half_width) }} as {{ name }}_min,
+    {{ range_bound('max', value, low, high, half_width) }} as {{ name }}_max
 {%- endmacro %}

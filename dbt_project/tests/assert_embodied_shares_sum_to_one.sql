@@ -1,3 +1,4 @@
+{{ config(meta={'dagster': {'ref': {'name': 'int_embodied_shares_allocated'}}}) }}
 -- Both accounting methods book an asset's whole embodied impact over its life (DESIGN.md):
 -- per stage, its amortised shares sum to 1 over its years, and so do its acquisition shares of
 -- manufacturing and distribution; its acquisition end of life sums to 1 once it is disposed
@@ -29,11 +30,7 @@ methods as (
 ),
 
 stages as (
-    select 'manufacturing' as stage
-    union all
-    select 'distribution' as stage
-    union all
-    select 'end_of_life' as stage
+    {{ embodied_stages() }}
 ),
 
 totals as (

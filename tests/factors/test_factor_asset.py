@@ -10,7 +10,8 @@ import dagster as dg
 import polars as pl
 import pytest
 from factor_lake import build_lake
-from test_hostile_files import GOOD, csv_text, second
+from override_rows import GOOD, csv_text
+from test_hostile_files import second
 
 from pipelines.emission_factors import factor_tables
 from pipelines.resources import WarehouseResource

@@ -7,54 +7,23 @@ used is left out, reported with ``file:line: field: reason``, and the rest loads
 
 from __future__ import annotations
 
-import csv
 import io
 from contextlib import redirect_stderr
 from pathlib import Path
 
 import pytest
+from override_rows import GOOD, csv_text
 
 from factors import csv_files
 from factors.commands import main
 from factors.loading import DATA_DIR, load_factor_set, read_file
-from factors.schema import FACTOR_FILE_COLUMNS
 from factors.validation import (
     FactorValidationError,
     validate_factor_rows,
     validate_parameter_rows,
 )
 
-GOOD = {
-    "factor_id": "org/dell-latitude-5440",
-    "data_set": "organisation",
-    "scope": "model",
-    "key": "dell|latitude 5440",
-    "stage": "manufacturing",
-    "criterion": "climate_change",
-    "value": "250",
-    "value_min": "",
-    "value_max": "",
-    "unit": "kgCO2e/unit",
-    "source": "Dell PCF sheet Latitude 5440",
-    "source_url": "",
-    "source_year": "2023",
-    "valid_from": "2000-01-01",
-    "valid_to": "",
-    "region": "",
-    "is_last_resort": "false",
-    "quality": "primary",
-    "flag": "",
-    "notes": "Supplier sheet",
-}
 SHIPPED_ID = "ademe_acv_numerique_2025/category/laptop/manufacturing/climate_change"
-
-
-def csv_text(rows: list[dict]) -> str:
-    handle = io.StringIO()
-    writer = csv.DictWriter(handle, fieldnames=FACTOR_FILE_COLUMNS, lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(rows)
-    return handle.getvalue()
 
 
 def second(**changes: str) -> dict:
@@ -208,7 +177,7 @@ def test_bad_row_is_left_out_and_reported(tmp_path: Path, bad: dict, expected: s
     ("line", "expected"),
     [
         (
-            ",".join(GOOD.values()) + ",extra,fields",
+            csv_text([GOOD]).splitlines()[1] + ",extra,fields",
             "supplier.csv:3: notes: 22 fields, expected 20",
         ),
         ("org/short,organisation,model", "supplier.csv:3: key: 3 fields, expected 20"),

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 
 import duckdb
 import polars as pl
 import pytest
 from factor_lake import MODELS, build_lake
+from override_rows import GOOD, csv_text
 
 from factors.commands import coverage, diff, validate
 from factors.schema import (
+    CATEGORY_SOURCES,
     CONFIGURATION_MATCH_COLUMNS,
     EMISSION_FACTOR_TABLE_COLUMNS,
     FACTOR_FILE_COLUMNS,
@@ -82,33 +83,7 @@ def test_configurations_are_computed_once_each(written) -> None:
 def test_override_changes_exactly_the_targeted_model(lake: Path, tmp_path: Path) -> None:
     overrides = tmp_path / "overrides"
     overrides.mkdir()
-    with open(overrides / "supplier_pcf.csv", "w", newline="", encoding="utf-8") as handle:
-        writer = csv.DictWriter(handle, fieldnames=FACTOR_FILE_COLUMNS)
-        writer.writeheader()
-        writer.writerow(
-            {
-                "factor_id": "org/dell-latitude-5440",
-                "data_set": "organisation",
-                "scope": "model",
-                "key": "dell|latitude 5440",
-                "stage": "manufacturing",
-                "criterion": "climate_change",
-                "value": "250",
-                "value_min": "",
-                "value_max": "",
-                "unit": "kgCO2e/unit",
-                "source": "Dell product carbon footprint, Latitude 5440",
-                "source_url": "",
-                "source_year": "2023",
-                "valid_from": "2000-01-01",
-                "valid_to": "",
-                "region": "",
-                "is_last_resort": "false",
-                "quality": "primary",
-                "flag": "",
-                "notes": "Supplier sheet",
-            }
-        )
+    (overrides / "supplier_pcf.csv").write_text(csv_text([GOOD]), encoding="utf-8")
     before = pl.read_parquet(write_factor_tables(lake, overrides_dir=None)["model_matches"])
     paths = write_factor_tables(lake, overrides_dir=overrides)
     after = pl.read_parquet(paths["model_matches"])
@@ -192,3 +167,75 @@ def test_diff_between_editions() -> None:
     assert (
         "screen manufacturing climate_change: 64.6 (ademe_arcep_2024) -> 248 (ademe_2018)" in text
     )
+    # The end of life the 2018 study published apart (a credit), no longer 0.
+    assert "laptop end_of_life climate_change: 2.8 (ademe_arcep_2024) -> -5.79 (ademe_2018)" in text
+    newer = diff("empreinte-2025", "empreinte-2026")
+    assert (
+        "category printer manufacturing climate_change: 277 (proxies_boavizta_2.5.0) -> 10.5 "
+        "(ademe_acv_numerique_2025)" in newer
+    )
+    # France's one series changes source: Scarlat 2019 out, ADEME's years in.
+    assert "- electricity_boavizta_2019/grid/FR/use/climate_change/2019" in newer
+    assert "+ electricity_ademe_base_empreinte/grid/FR/use/climate_change/2024" in newer
+
+
+def test_stock_computer_category_never_breaks_coverage(lake: Path) -> None:
+    from factor_lake import land
+
+    land(lake, "cmdb_model_category", [{"sys_id": "cat-computer", "name": "Computer"}])
+    land(
+        lake,
+        "cmdb_model",
+        [
+            # A glide list of categories: the known alias among them counts.
+            {
+                "sys_id": "m-prec",
+                "manufacturer": "co-dell",
+                "name": "Precision 3520",
+                "cmdb_model_category": "cat-unknown,cat-computer",
+            },
+            {
+                "sys_id": "m-lat",
+                "manufacturer": "co-dell",
+                "name": "Latitude 7400",
+                "cmdb_model_category": "cat-computer",
+            },
+            {
+                "sys_id": "m-opt",
+                "manufacturer": "co-dell",
+                "name": "OptiPlex 3080 Tower",
+                "cmdb_model_category": "cat-computer",
+            },
+        ],
+    )
+    land(
+        lake,
+        "alm_hardware",
+        [{"sys_id": f"a-{m}", "model": m, "ci": ""} for m in ("m-prec", "m-lat", "m-opt")],
+    )
+    matches = pl.read_parquet(write_factor_tables(lake, overrides_dir=None)["model_matches"])
+    rows = {
+        row["model_id"]: row
+        for row in matches.filter(pl.col("model_id").is_in(["m-prec", "m-lat", "m-opt"])).iter_rows(
+            named=True
+        )
+    }
+    assert (rows["m-prec"]["device_category"], rows["m-prec"]["category_source"]) == (
+        "computer",
+        "undecided",
+    )
+    assert (rows["m-prec"]["match_level"], rows["m-prec"]["factor_key"]) == ("category", None)
+    assert (rows["m-lat"]["device_category"], rows["m-lat"]["category_source"]) == (
+        "laptop",
+        "model_name",
+    )
+    assert rows["m-lat"]["factor_key"] == "dell|laptop"  # Dell's laptop median
+    assert (rows["m-opt"]["device_category"], rows["m-opt"]["category_source"]) == (
+        "desktop",
+        "model_name",
+    )
+    assert set(matches["category_source"].drop_nulls()) <= set(CATEGORY_SOURCES)
+    # The shipped categories keep theirs.
+    assert set(matches.filter(pl.col("model_id") == "m-lat5440")["category_source"]) == {
+        "model_category"
+    }

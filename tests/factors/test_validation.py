@@ -6,33 +6,11 @@ import csv
 from pathlib import Path
 
 import pytest
+from override_rows import GOOD
 
 from factors.commands import validate
 from factors.schema import FACTOR_FILE_COLUMNS, PARAMETER_FILE_COLUMNS
 from factors.validation import FactorValidationError
-
-GOOD = {
-    "factor_id": "org/model/dell|latitude 5440/manufacturing/climate_change",
-    "data_set": "organisation",
-    "scope": "model",
-    "key": "dell|latitude 5440",
-    "stage": "manufacturing",
-    "criterion": "climate_change",
-    "value": "250",
-    "value_min": "",
-    "value_max": "",
-    "unit": "kgCO2e/unit",
-    "source": "Dell PCF sheet Latitude 5440",
-    "source_url": "",
-    "source_year": "2023",
-    "valid_from": "2000-01-01",
-    "valid_to": "",
-    "region": "",
-    "is_last_resort": "false",
-    "quality": "primary",
-    "flag": "",
-    "notes": "",
-}
 
 
 def write(path: Path, rows: list[dict], columns=FACTOR_FILE_COLUMNS) -> Path:

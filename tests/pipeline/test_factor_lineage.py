@@ -33,7 +33,6 @@ import polars as pl
 import pytest
 
 from connectors.servicenow.fake import FakeInstance
-from factors.loading import default_factor_set_name
 from pipelines.warehouse import WarehousePaths
 from tests.pipeline.conftest import SEED, point_at, run_nightly
 
@@ -259,7 +258,7 @@ def test_category_matched_laptop_equals_boaviztapi_archetype(
     )
     # The factor set decides: the default set uses ADEME's figure for the same laptop.
     default = manufacturing_totals(default_run, asset_id)["climate_change"]
-    assert default[3][0].startswith("ademe_")
+    assert default[3][0].startswith("ademe_acv_numerique_2025/")
     assert default[0] != pytest.approx(expected["climate_change"][0], rel=1e-3)
 
 
@@ -546,5 +545,5 @@ def test_every_factor_id_resolves_to_a_sourced_row(
     assert (resolved["source_year"] >= 1990).all() and (resolved["source_year"] <= 2026).all()
     # The lineage names the run's factor set.
     (sets,) = run.query("select list(distinct factor_set) from fct_footprint")[0]
-    expected = BOAVIZTA_FIRST_SET if run_name == "boavizta_first_run" else default_factor_set_name()
+    expected = BOAVIZTA_FIRST_SET if run_name == "boavizta_first_run" else "empreinte-2026"
     assert sets == [expected]

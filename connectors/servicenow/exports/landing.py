@@ -28,7 +28,6 @@ import polars as pl
 
 from connectors import lake, quarantine
 from connectors.files import FileError
-from connectors.landing import land_batch
 from connectors.servicenow.exports.normalise import Normaliser
 from connectors.servicenow.exports.readers import (
     RawTable,
@@ -37,14 +36,13 @@ from connectors.servicenow.exports.readers import (
     read_xlsx_table,
     read_xml_table,
 )
-from connectors.servicenow.rules import table_rules
+from connectors.servicenow.rules import SOURCE, land_table_batch
 from connectors.servicenow.tables import TABLES, TableSpec
 from connectors.state import StateStore
 from connectors.validation import ROW_NUMBER
 
 log = logging.getLogger("empreinte.connectors.servicenow")
 
-SOURCE = "servicenow"
 FORMATS = ("csv", "xlsx", "json", "xml")
 LANDED = "exports"
 QUARANTINED = "exports_quarantined"
@@ -238,15 +236,10 @@ def _land_file(
             "reasons": described["reasons"],
             "quarantined_at": now.isoformat(timespec="seconds"),
         }
-    landed = land_batch(
+    landed = land_table_batch(
         values,
-        table_rules(spec),
+        spec,
         lake_dir,
-        SOURCE,
-        spec.name,
-        spec.columns,
-        key=spec.key,
-        cursor=spec.cursor,
         raw=as_read,
         source_file=path.name,
         extracted_at=now,

@@ -60,13 +60,7 @@ final as (
         ranked.energy_match_level,
         ranked.energy_fallback,
         ranked.flag as energy_flag,
-        ranked.value as annual_energy_kwh,
-        {{ range_bound('min', 'ranked.value', 'ranked.value_min', 'ranked.value_max',
-            'coalesce(uncertainties.half_width, ' ~ var('relative_uncertainty_fallback') ~ ')') }}
-            as annual_energy_kwh_min,
-        {{ range_bound('max', 'ranked.value', 'ranked.value_min', 'ranked.value_max',
-            'coalesce(uncertainties.half_width, ' ~ var('relative_uncertainty_fallback') ~ ')') }}
-            as annual_energy_kwh_max
+        {{ ranged_columns('ranked', 'uncertainties', 'annual_energy_kwh') }}
     from ranked
     left join uncertainties
         on

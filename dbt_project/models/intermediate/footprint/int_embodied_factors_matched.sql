@@ -68,13 +68,7 @@ final as (
         ranked.quality,
         ranked.flag,
         ranked.factor_fallback,
-        ranked.value,
-        {{ range_bound('min', 'ranked.value', 'ranked.value_min', 'ranked.value_max',
-            'coalesce(uncertainties.half_width, ' ~ var('relative_uncertainty_fallback') ~ ')') }}
-            as value_min,
-        {{ range_bound('max', 'ranked.value', 'ranked.value_min', 'ranked.value_max',
-            'coalesce(uncertainties.half_width, ' ~ var('relative_uncertainty_fallback') ~ ')') }}
-            as value_max,
+        {{ ranged_columns('ranked', 'uncertainties') }},
         ranked.unit
     from ranked
     left join uncertainties

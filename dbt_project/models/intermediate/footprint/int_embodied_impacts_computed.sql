@@ -25,7 +25,11 @@ final as (
         factors.factor_set,
         factors.match_level,
         factors.factor_fallback,
-        factors.flag as factor_flag
+        factors.flag as factor_flag,
+        -- The use phase's lineage columns, so both kinds of impact read alike.
+        cast(null as {{ dbt.type_string() }}) as energy_parameter_id,
+        cast(null as {{ dbt.type_string() }}) as energy_match_level,
+        cast(null as {{ dbt.type_string() }}) as pue_parameter_id
     from shares
     inner join factors
         on

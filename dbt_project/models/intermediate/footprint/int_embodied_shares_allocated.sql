@@ -20,11 +20,7 @@ years as (
 ),
 
 stages as (
-    select 'manufacturing' as stage
-    union all
-    select 'distribution' as stage
-    union all
-    select 'end_of_life' as stage
+    {{ embodied_stages() }}
 ),
 
 windows as (

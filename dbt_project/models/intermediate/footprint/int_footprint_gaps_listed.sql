@@ -29,11 +29,7 @@ energy as (
 ),
 
 stages as (
-    select 'manufacturing' as stage
-    union all
-    select 'distribution' as stage
-    union all
-    select 'end_of_life' as stage
+    {{ embodied_stages() }}
 ),
 
 -- Per asset, stage and criterion: whether some source states it as not covered.

@@ -21,48 +21,11 @@ assets as (
     select * from {{ ref('dim_hardware_assets') }}
 ),
 
+-- Both intermediate models give the same columns in the same order.
 impacts as (
-    select
-        asset_id,
-        reporting_year,
-        method,
-        stage,
-        criterion,
-        value,
-        value_min,
-        value_max,
-        unit,
-        factor_id,
-        factor_set,
-        match_level,
-        factor_fallback,
-        factor_flag,
-        cast(null as {{ dbt.type_string() }}) as energy_parameter_id,
-        cast(null as {{ dbt.type_string() }}) as energy_match_level,
-        cast(null as {{ dbt.type_string() }}) as pue_parameter_id,
-        'device_factor' as calculation_method
-    from embodied
+    select * from embodied
     union all
-    select
-        asset_id,
-        reporting_year,
-        method,
-        stage,
-        criterion,
-        value,
-        value_min,
-        value_max,
-        unit,
-        factor_id,
-        factor_set,
-        match_level,
-        factor_fallback,
-        factor_flag,
-        energy_parameter_id,
-        energy_match_level,
-        pue_parameter_id,
-        'annual_energy' as calculation_method
-    from use_phase
+    select * from use_phase
 ),
 
 hardware as (
@@ -85,7 +48,8 @@ hardware as (
         impacts.energy_parameter_id,
         impacts.energy_match_level,
         impacts.pue_parameter_id,
-        impacts.calculation_method,
+        case when impacts.stage = 'use' then 'annual_energy' else 'device_factor' end
+            as calculation_method,
         -- Electricity bought: scope 2; devices bought: scope 3 category 2 (capital goods); their
         -- end of life: scope 3 category 5 (waste generated in operations).
         case when impacts.stage = 'use' then 2 else 3 end as ghg_scope,
