@@ -38,7 +38,12 @@ concurrency:
         limit: 1
 """
 # Variables of the production setup a demo must not use: it has its own folder and instance.
-_NOT_FOR_THE_DEMO = ("EMPREINTE_WAREHOUSE", "EMPREINTE_EXPORTS_DIR", "DAGSTER_HOME")
+_NOT_FOR_THE_DEMO = (
+    "EMPREINTE_WAREHOUSE",
+    "EMPREINTE_EXPORTS_DIR",
+    "EMPREINTE_LOGS_DIR",
+    "DAGSTER_HOME",
+)
 # The settings that are paths, made absolute before `dagster dev` starts in another folder.
 _PATHS = (
     "EMPREINTE_DATA_DIR",
@@ -158,8 +163,13 @@ def _demo(arguments: argparse.Namespace) -> int:
     check_demo_folder(folder)  # before the lock, which would write its file there
     with writer_lock(folder, "empreinte demo"):
         prepare_demo_folder(folder, arguments.seed, arguments.scale)
+        from connectors.servicenow.fake.logs import write_logs
+
+        # The metropolis's own logs (trips, collection events), where the pipeline reads them.
+        logs = folder / "logs"
+        write_logs(logs, seed=arguments.seed, scale=arguments.scale)
         with fake_instance(arguments.seed, arguments.scale) as environment:
-            os.environ.update(environment)
+            os.environ.update(environment, EMPREINTE_LOGS_DIR=str(logs))
             status = _run_pipeline(paths, "empreinte demo")
     print(f"\nDemo finished in {time.monotonic() - started:.0f} s.", flush=True)
     if status == 0:

@@ -41,6 +41,7 @@ VARIABLES: tuple[str, ...] = (
     "EMPREINTE_SERVICENOW_MAX_ATTEMPTS",
     "EMPREINTE_SERVICENOW_CA_BUNDLE",
     "EMPREINTE_EXPORTS_DIR",
+    "EMPREINTE_LOGS_DIR",
     "EMPREINTE_DATA_DIR",
     "EMPREINTE_WAREHOUSE",
     "EMPREINTE_AS_OF",
@@ -159,7 +160,7 @@ def _check_folders() -> None:
     data_dir = os.environ.get("EMPREINTE_DATA_DIR", "").strip()
     if data_dir and Path(data_dir).exists() and not Path(data_dir).is_dir():
         raise SettingsError(f"EMPREINTE_DATA_DIR: {data_dir} is a file, not a folder")
-    for name in ("EMPREINTE_EXPORTS_DIR", "EMPREINTE_FACTOR_OVERRIDES"):
+    for name in ("EMPREINTE_EXPORTS_DIR", "EMPREINTE_LOGS_DIR", "EMPREINTE_FACTOR_OVERRIDES"):
         folder = os.environ.get(name, "").strip()
         if folder and not Path(folder).is_dir():
             raise SettingsError(f"{name}: no folder at {folder}")

@@ -3,6 +3,7 @@
 import dagster as dg
 from dagster_dbt import DbtCliResource
 
+from pipelines.activity_logs import activity_logs
 from pipelines.emission_factors import factor_tables
 from pipelines.ingestion import servicenow_tables
 from pipelines.mart_checks import mart_gates
@@ -13,7 +14,14 @@ from pipelines.sensors import exports_sensor
 from pipelines.transformation import DBT_EXECUTABLE, dbt_models, dbt_project
 
 defs = dg.Definitions(
-    assets=[servicenow_tables, factor_tables, dbt_models, published_warehouse, published_editions],
+    assets=[
+        servicenow_tables,
+        activity_logs,
+        factor_tables,
+        dbt_models,
+        published_warehouse,
+        published_editions,
+    ],
     asset_checks=[mart_gates],
     jobs=[nightly_job],
     schedules=[nightly_schedule],

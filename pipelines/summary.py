@@ -14,6 +14,8 @@ def footprint_summary(connection: duckdb.DuckDBPyConnection, *, years: int = 5) 
     """Footprint per town and year (tCO2e), totals per method, top categories and coverage."""
     latest = connection.execute(
         "select max(reporting_year) from climate_footprint_yearly where stage = 'use'"
+        # Contracts are spread over their whole term: the devices' use says which years are run.
+        " and source_kind = 'hardware_asset'"
     ).fetchall()[0][0]
     if latest is None:
         return "The published warehouse holds no footprint yet."
@@ -53,6 +55,7 @@ def footprint_summary(connection: duckdb.DuckDBPyConnection, *, years: int = 5) 
             round(100 * sum(value) / sum(sum(value)) over (), 1) as percent
         from fct_footprint
         where {HEADLINE} and method = 'amortised' and reporting_year = {latest}
+            and source_kind = 'hardware_asset'
         group by all order by tco2e desc limit 8
         """
     ).pl()
@@ -66,6 +69,25 @@ def footprint_summary(connection: duckdb.DuckDBPyConnection, *, years: int = 5) 
         order by published_factor_set, year, method
         """
     ).pl()
+    by_source = connection.sql(
+        f"""
+        pivot (
+            select source_kind as source, reporting_year, value / 1000 as tco2e
+            from mart_footprint_by_source
+            where {HEADLINE} and method = 'amortised'
+                and reporting_year between {first} and {latest}
+        )
+        on reporting_year using round(sum(tco2e), 1) group by source order by source
+        """
+    ).pl()
+    money_share = connection.execute(
+        f"""
+        select round(100 * sum(value) filter (where calculation_method = 'money_ratio')
+            / nullif(sum(value), 0), 1)
+        from mart_footprint_by_source
+        where {HEADLINE} and method = 'amortised' and reporting_year = {latest}
+        """
+    ).fetchall()[0][0]
     coverage = connection.sql(
         "select match_level, count(*) as assets from dim_hardware_assets"
         " group by all order by assets desc"
@@ -80,7 +102,10 @@ def footprint_summary(connection: duckdb.DuckDBPyConnection, *, years: int = 5) 
         f"Footprint per town, climate change, amortised (tCO2e), {first}-{latest}"
         f"{to_date}:\n{_table(by_town)}",
         f"Total per accounting method (tCO2e):\n{_table(totals)}",
-        f"Top categories in {latest} (amortised, tCO2e):\n{_table(categories)}",
+        f"Footprint per source, climate change, amortised (tCO2e); {money_share or 0}% of"
+        f" {latest} rests on money ratios:\n{_table(by_source)}",
+        f"Top categories in {latest} (the devices themselves, amortised, tCO2e):"
+        f"\n{_table(categories)}",
         f"Assets per factor match level:\n{_table(coverage)}",
     ]
     if computers.height:

@@ -31,6 +31,12 @@ MARTS: tuple[str, ...] = (
     "dim_cost_centers",
     "dim_departments",
     "dim_models",
+    "mart_footprint_by_source",
+    "mart_footprint_by_service",
+    "mart_end_of_life",
+    "dim_services",
+    "dim_contracts",
+    "dim_travel_modes",
 )
 # What is archived per factor set at each publish, so a new edition never erases an old one.
 EDITION_MART = "fct_footprint_yearly"

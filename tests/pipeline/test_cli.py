@@ -68,6 +68,7 @@ def test_demo_runs_the_pipeline_and_prints_the_summary(demo) -> None:
     for heading in (
         "Footprint per town, climate change, amortised",
         "Total per accounting method",
+        "Footprint per source, climate change, amortised",
         "Top categories",
         "Assets per factor match level",
     ):
