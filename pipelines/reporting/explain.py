@@ -1,6 +1,7 @@
 """`empreinte explain ASSET_OR_ITEM`: how a figure was computed, in words, with the numbers
-the models used put in. Every number is read from the published warehouse (the marts and the
-intermediate tables dbt computed them from); nothing is recomputed here.
+the models used put in. Every number is read from the published marts (fct_footprint with its
+inputs in fct_footprint_inputs and its factors in dim_factors; mart_catalogue_item_impact);
+nothing is recomputed here.
 """
 
 from __future__ import annotations
@@ -13,43 +14,33 @@ import polars as pl
 from pipelines.reporting.figures import CLIMATE, has_table, latest_complete_year
 from pipelines.reporting.messages import number, translator
 
-# The inputs of each embodied row: the matched factor and the share booked to the year
-# (int_embodied_impacts_computed: value = factor value × share).
+# The inputs of each embodied row: its factor's value × the share booked to the year.
 _EMBODIED = """
 select footprint.stage, footprint.method, footprint.value, footprint.unit, footprint.factor_id,
     footprint.match_level, footprint.factor_fallback, factors.value as factor_value,
-    shares.share
+    inputs.share
 from fct_footprint as footprint
-inner join int_embodied_shares_allocated as shares
-    on footprint.item_id = shares.asset_id and footprint.method = shares.method
-    and footprint.reporting_year = shares.reporting_year and footprint.stage = shares.stage
-inner join int_embodied_factors_matched as factors
-    on footprint.item_id = factors.asset_id and footprint.stage = factors.stage
-    and footprint.criterion = factors.criterion
-where footprint.source_kind = 'hardware_asset' and footprint.item_id = ?
-    and footprint.reporting_year = ? and footprint.criterion = ?
+inner join fct_footprint_inputs as inputs
+    on footprint.item_id = inputs.asset_id and footprint.reporting_year = inputs.reporting_year
+    and footprint.method = inputs.method and footprint.stage = inputs.stage
+inner join dim_factors as factors
+    on footprint.factor_id = factors.factor_id and footprint.factor_set = factors.factor_set
+where footprint.source_kind = 'hardware_asset' and footprint.stage <> 'use'
+    and footprint.item_id = ? and footprint.reporting_year = ? and footprint.criterion = ?
 order by footprint.method, footprint.stage
 """
-# The inputs of each use row (int_use_phase_impacts_computed: annual energy × PUE × share of
-# the year in use × grid intensity).
+# The inputs of each use row: annual energy × PUE × share of the year in use × grid intensity.
 _USE = """
 select footprint.method, footprint.value, footprint.unit, footprint.factor_id,
     footprint.match_level, footprint.factor_fallback, footprint.energy_parameter_id,
-    footprint.pue_parameter_id, energy.annual_energy_kwh, coalesce(pue.pue, 1.0) as pue,
-    shares.year_share, grid.value as grid_value
+    footprint.pue_parameter_id, inputs.annual_energy_kwh, inputs.pue, inputs.year_share,
+    grid.value as grid_value
 from fct_footprint as footprint
-inner join int_use_phase_shares_allocated as shares
-    on footprint.item_id = shares.asset_id and footprint.reporting_year = shares.reporting_year
-inner join int_annual_energy_matched as energy
-    on footprint.item_id = energy.asset_id and footprint.reporting_year = energy.reporting_year
-inner join int_hardware_assets_located as located on footprint.item_id = located.asset_id
-left join int_pue_matched as pue
-    on located.data_centre_id = pue.data_centre_id
-    and footprint.reporting_year = pue.reporting_year
-inner join int_grid_factors_matched as grid
-    on located.country_code = grid.country_code
-    and footprint.reporting_year = grid.reporting_year
-    and footprint.criterion = grid.criterion
+inner join fct_footprint_inputs as inputs
+    on footprint.item_id = inputs.asset_id and footprint.reporting_year = inputs.reporting_year
+    and footprint.method = inputs.method and footprint.stage = inputs.stage
+inner join dim_factors as grid
+    on footprint.factor_id = grid.factor_id and footprint.factor_set = grid.factor_set
 where footprint.source_kind = 'hardware_asset' and footprint.stage = 'use'
     and footprint.item_id = ? and footprint.reporting_year = ? and footprint.criterion = ?
 order by footprint.method
@@ -247,23 +238,14 @@ def _fallback(row: dict, t: Callable[..., str]) -> list[str]:
 def _factor_sources(
     connection: duckdb.DuckDBPyConnection, factor_ids: list[str], t: Callable[..., str]
 ) -> list[str]:
-    """Each factor or parameter with its source and edition (the staging views of the factor
-    tables the build read)."""
+    """Each factor or parameter with its source and edition (dim_factors)."""
     if not factor_ids:
         return []
     marks = ", ".join("?" for _ in factor_ids)
     rows = connection.sql(
-        f"""
-        select factor_id as id, source_title, source_url, source_year, data_set, edition,
-            valid_from, valid_to
-        from stg_factors__emission_factors where factor_id in ({marks})
-        union all
-        select parameter_id, source_title, null, source_year, data_set, null, valid_from,
-            valid_to
-        from stg_factors__parameters where parameter_id in ({marks})
-        order by id
-        """,
-        params=[*factor_ids, *factor_ids],
+        "select factor_id as id, source_title, source_url, source_year, data_set, edition,"
+        f" valid_from, valid_to from dim_factors where factor_id in ({marks}) order by id",
+        params=factor_ids,
     ).pl()
     lines = ["", t("explain_factors")]
     for row in rows.unique("id", keep="first", maintain_order=True).iter_rows(named=True):
