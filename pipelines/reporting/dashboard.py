@@ -1,5 +1,5 @@
 """`empreinte dashboard`: an interactive dashboard (Dash) over the published warehouse, opened
-read-only on each request (a new publish is seen at the next click). Dash serves its scripts
+read-only (a new publish is seen at the next click). Dash serves its scripts
 and Plotly from the installed packages: it runs offline, with no CDN.
 
 Filters (year, method, town, department, cost centre, category, source) apply to every view;
@@ -13,6 +13,7 @@ import logging
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
+from pathlib import Path
 from typing import Any
 
 import duckdb
@@ -36,10 +37,12 @@ def create_app(paths: WarehousePaths, language: str = "fr") -> Dash:
     t = translator(language)
     logging.getLogger("werkzeug").setLevel(logging.WARNING)  # no line per request
 
+    reader = _Reader(paths)
+
     @contextmanager
     def warehouse() -> Iterator[duckdb.DuckDBPyConnection]:
-        with connect_read_only(paths) as connection:
-            yield connection
+        with reader.cursor() as cursor:
+            yield cursor
 
     with warehouse() as connection:
         years = figures.reporting_years(connection)
@@ -47,6 +50,7 @@ def create_app(paths: WarehousePaths, language: str = "fr") -> Dash:
         options = figures.choices(connection)
 
     app = Dash(__name__, title=t("dashboard_title"), serve_locally=True)
+    app.server.config["EMPREINTE_READER"] = reader
     app.layout = html.Div(
         style={"fontFamily": "system-ui, sans-serif", "margin": "1rem 2rem"},
         children=[
@@ -224,6 +228,33 @@ def create_app(paths: WarehousePaths, language: str = "fr") -> Dash:
     return app
 
 
+class _Reader:
+    """One read-only connection to the published warehouse, one request at a time (DuckDB
+    shares one database per file within a process, and a reader's settings are locked);
+    reopened when a new version is published (the warehouse link points elsewhere)."""
+
+    def __init__(self, paths: WarehousePaths) -> None:
+        self.paths = paths
+        self._lock = threading.Lock()
+        self._target: Path | None = None
+        self._connection: duckdb.DuckDBPyConnection | None = None
+
+    @contextmanager
+    def cursor(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        with self._lock:
+            target = self.paths.warehouse.resolve()
+            if self._connection is None or target != self._target:
+                self.close()
+                self._connection = connect_read_only(self.paths)
+                self._target = target
+            yield self._connection
+
+    def close(self) -> None:
+        if self._connection is not None:
+            self._connection.close()
+            self._connection = None
+
+
 # chart id → (fct_footprint dimension, title message)
 _CHARTS = {
     "towns": ("town", "section_towns"),
@@ -324,7 +355,8 @@ def serve(
 def running(paths: WarehousePaths, language: str = "fr") -> Iterator[str]:
     """Serve the dashboard on a free loopback port in a thread; yield its URL (for tests and
     the screenshots)."""
-    server = make_server("127.0.0.1", 0, create_app(paths, language).server, threaded=True)
+    app = create_app(paths, language)
+    server = make_server("127.0.0.1", 0, app.server, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
@@ -332,3 +364,4 @@ def running(paths: WarehousePaths, language: str = "fr") -> Iterator[str]:
     finally:
         server.shutdown()
         thread.join(timeout=10)
+        app.server.config["EMPREINTE_READER"].close()

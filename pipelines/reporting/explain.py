@@ -156,7 +156,10 @@ def _explain_asset(
             )
         )
         lines.extend(_fallback(row, t))
-    lines.extend(_other_sources(connection, asset["asset_id"], year, criterion, t, language))
+    other_lines, other_factors = _other_sources(
+        connection, asset["asset_id"], year, criterion, t, language
+    )
+    lines.extend(other_lines)
     totals = connection.execute(
         "select method, unit, sum(value), sum(value_min), sum(value_max) from fct_footprint"
         f" where {_asset_rows(connection)} and reporting_year = ? and criterion = ?"
@@ -179,6 +182,7 @@ def _explain_asset(
     factor_ids = sorted(
         {*embodied["factor_id"], *use["factor_id"], *use["energy_parameter_id"].drop_nulls()}
         | set(use["pue_parameter_id"].drop_nulls())
+        | set(other_factors)
     )
     lines.extend(_factor_sources(connection, factor_ids, t))
     return "\n".join(lines)
@@ -203,7 +207,7 @@ def _other_sources(
     criterion: str,
     t: Callable[..., str],
     language: str,
-) -> list[str]:
+) -> tuple[list[str], list[str]]:
     rows = connection.sql(
         "select source_kind, stage, method, value, unit, factor_id, match_level, factor_fallback"
         f" from fct_footprint where {_asset_rows(connection)} and reporting_year = ?"
@@ -226,7 +230,7 @@ def _other_sources(
             )
         )
         lines.extend(_fallback(row, t))
-    return lines
+    return lines, [factor for factor in rows["factor_id"] if factor]
 
 
 def _fallback(row: dict, t: Callable[..., str]) -> list[str]:

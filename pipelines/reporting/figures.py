@@ -148,6 +148,8 @@ def breakdown(
     """
     label, join = _DIMENSIONS[dimension]
     where, parameters = (filters or Filters()).where()
+    if dimension == "asset":
+        where += " and fct_footprint.asset_id is not null"
     return connection.sql(
         f"""
         select {label} as key, coalesce(cast({_NAMES[dimension]} as varchar), '—') as name,
@@ -179,7 +181,11 @@ _DIMENSIONS = {
         "left join dim_cost_centers using (cost_center_id)",
     ),
     "location": ("fct_footprint.location_id", "left join dim_locations using (location_id)"),
-    "asset": ("item_id", ""),
+    # The devices, with the transport and contract shares they bear.
+    "asset": (
+        "fct_footprint.asset_id",
+        "left join dim_hardware_assets as assets on fct_footprint.asset_id = assets.asset_id",
+    ),
 }
 _NAMES = {
     "town": "town_name",
@@ -190,7 +196,7 @@ _NAMES = {
     "department": "department_name",
     "cost_center": "cost_center_name",
     "location": "location_name",
-    "asset": "item_id",
+    "asset": "concat_ws(' — ', assets.asset_tag, assets.model_name)",
 }
 
 

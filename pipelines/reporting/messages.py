@@ -123,8 +123,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "The {name} stage weighs {share} of the {year} footprint.",
     },
     "reading_sources": {
-        "fr": "Les équipements eux-mêmes ({name}) font {share} de l'empreinte {year}.",
-        "en": "{name} makes {share} of the {year} footprint.",
+        "fr": "La source « {name} » fait {share} de l'empreinte {year}.",
+        "en": "The {name} source makes {share} of the {year} footprint.",
     },
     "reading_trend": {
         "fr": "De {baseline} à {year}, l'empreinte amortie a varié de {change}.",

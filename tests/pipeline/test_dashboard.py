@@ -53,13 +53,13 @@ def test_a_filter_shows_the_marts_figure_and_drills_down(
             return driver.find_element(By.ID, "total").text
 
         driver.get(url)
-        wait.until(lambda _: total() == number(everything, "en"))
+        wait.until(lambda _: total() == number(everything, "en"), "the unfiltered total")
         driver.save_screenshot(str(tmp_path / "dashboard.png"))
 
         field = driver.find_element(By.CSS_SELECTOR, "#filter-town input")
         field.send_keys(town)
         field.send_keys(Keys.ENTER)
-        wait.until(lambda _: total() == number(of_town, "en"))
+        wait.until(lambda _: total() == number(of_town, "en"), f"the total of {town}")
 
         driver.find_element(By.XPATH, "//*[text()='Drill-down']").click()
         cells = "#drill-table td[data-dash-column='{}']"
@@ -68,18 +68,20 @@ def test_a_filter_shows_the_marts_figure_and_drills_down(
             return [cell.text for cell in driver.find_elements(By.CSS_SELECTOR, cells.format(name))]
 
         # The filtered town is the only row, with the mart's figure to the last digit.
-        wait.until(lambda _: column("name") == [town])
+        wait.until(lambda _: column("name") == [town], "the filtered town alone")
         assert float(column("tco2e")[0]) == pytest.approx(of_town, rel=1e-9)
 
         for title in ("Sites of", "Assets of"):
             driver.find_element(By.CSS_SELECTOR, cells.format("name")).click()
             wait.until(
-                lambda _, title=title: title in driver.find_element(By.ID, "drill-title").text
+                lambda _, title=title: title in driver.find_element(By.ID, "drill-title").text,
+                title,
             )
         asset = column("key")[0]
         driver.find_element(By.CSS_SELECTOR, cells.format("name")).click()
         wait.until(
-            lambda _: driver.find_element(By.ID, "explanation").text.startswith("Asset " + asset)
+            lambda _: driver.find_element(By.ID, "explanation").text.startswith("Asset " + asset),
+            "the asset's explanation",
         )
         driver.save_screenshot(str(tmp_path / "dashboard-drill-down.png"))
     assert (tmp_path / "dashboard.png").stat().st_size > 10_000
