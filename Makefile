@@ -13,16 +13,29 @@ export PATH := $(CURDIR)/$(BIN):$(PATH)
 # Lint and tests never touch the demo's data folder.
 LINT_DIR := $(CURDIR)/.lint
 
-.PHONY: demo test test-all lint format benchmark dev dev-demo clean
+.PHONY: demo test test-all lint format benchmark dev dev-demo clean chromium screenshots
 
 demo: $(VENV)/.synced
 	$(BIN)/empreinte demo
 
-test: lint
+test: lint chromium
 	$(BIN)/pytest
 
-test-all: lint
+test-all: lint chromium
 	$(BIN)/pytest -m ""
+
+# The dashboard's browser test drives Debian's Chromium, never a downloaded browser: installed
+# here when missing (as root with apt-get, e.g. on CI's fresh machine); elsewhere the test skips
+# and says why.
+chromium:
+	@if [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ]; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends chromium chromium-driver; \
+	else echo "chromium: not installed and cannot install it here (needs root and apt-get); the browser test will skip"; fi
+
+# The README's screenshots of the report and the dashboard, from the demo's warehouse.
+screenshots: $(VENV)/.synced chromium
+	$(BIN)/python -m tests.screenshots docs
 
 lint: $(VENV)/.synced
 	$(BIN)/ruff check .

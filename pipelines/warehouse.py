@@ -37,6 +37,8 @@ MARTS: tuple[str, ...] = (
     "dim_services",
     "dim_contracts",
     "dim_travel_modes",
+    "dim_factors",
+    "fct_footprint_inputs",
 )
 # What is archived per factor set at each publish, so a new edition never erases an old one.
 EDITION_MART = "fct_footprint_yearly"

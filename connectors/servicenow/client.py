@@ -204,12 +204,36 @@ class ServiceNowClient:
         Returns the body and a ``Page`` holding the headers (records empty). Raises
         ``_Cancelled`` on a cancelled transaction so the caller can shrink its page.
         """
+        return self._request("GET", path, params, table=table)
+
+    def patch_record(self, table: str, sys_id: str, changes: dict[str, str]) -> dict[str, Any]:
+        """Write ``changes`` to one record (Table API PATCH), with the same retries and rate
+        limit as reads (a PATCH of the same values is safe to repeat). Returns the record as
+        the instance answered it."""
+        body, _ = self._request(
+            "PATCH",
+            f"/api/now/table/{table}/{sys_id}",
+            {"sysparm_fields": ",".join(["sys_id", *changes])},
+            table=table,
+            body=changes,
+        )
+        return body.get("result", {}) if isinstance(body, dict) else {}
+
+    def _request(
+        self,
+        method: str,
+        path: str,
+        params: dict[str, Any],
+        *,
+        table: str,
+        body: dict[str, Any] | None = None,
+    ) -> tuple[Any, Page]:
         attempt = 0
         refused_once = False
         while True:
             attempt += 1
             try:
-                return self._attempt(path, params, table, refused_once)
+                return self._attempt(method, path, params, table, refused_once, body)
             except _Retry as retry:
                 if retry.reason == "401" and not refused_once:
                     refused_once = True
@@ -217,7 +241,7 @@ class ServiceNowClient:
                     continue
                 if attempt >= self.settings.max_attempts:
                     raise ServiceNowError(
-                        f"{table}: GET {path} failed after {attempt} attempts: {retry.reason}"
+                        f"{table}: {method} {path} failed after {attempt} attempts: {retry.reason}"
                     ) from None
                 wait = retry.wait
                 if wait is None:
@@ -225,7 +249,7 @@ class ServiceNowClient:
                     wait = random.uniform(ceiling / 2, ceiling)
                 elif wait > MAX_RATE_LIMIT_WAIT_SECONDS:
                     raise ServiceNowError(
-                        f"{table}: GET {path} rate limited for {wait:.0f} s "
+                        f"{table}: {method} {path} rate limited for {wait:.0f} s "
                         f"(over the {MAX_RATE_LIMIT_WAIT_SECONDS:.0f} s the connector waits)"
                     ) from None
                 self.retries += 1
@@ -247,16 +271,24 @@ class ServiceNowClient:
                 self._sleep(wait)
 
     def _attempt(
-        self, path: str, params: dict[str, Any], table: str, refused_once: bool
+        self,
+        method: str,
+        path: str,
+        params: dict[str, Any],
+        table: str,
+        refused_once: bool,
+        body: dict[str, Any] | None = None,
     ) -> tuple[Any, Page]:
         settings = self.settings
         header = self._auth.header()
         with self._semaphore:
             self.requests_made += 1
             try:
-                response = self._session().get(
+                response = self._session().request(
+                    method,
                     settings.url + path,
                     params=params,
+                    json=body,
                     headers={"Authorization": header},
                     timeout=(min(10.0, settings.timeout_seconds), settings.timeout_seconds),
                     verify=settings.verify,
@@ -286,24 +318,24 @@ class ServiceNowClient:
             if not refused_once and self._auth.refused(header):
                 raise _Retry("401")
             raise AuthenticationError(
-                f"ServiceNow refused the credentials (HTTP 401 on GET {path}): check "
+                f"ServiceNow refused the credentials (HTTP 401 on {method} {path}): check "
                 "EMPREINTE_SERVICENOW_USER / _PASSWORD, or the OAuth client; extraction stopped"
             )
         if status == 403:
             raise AuthenticationError(
-                f"ServiceNow refused access (HTTP 403 on GET {path}): the integration user lacks "
-                "the read rights listed in connectors/servicenow/README.md; extraction stopped"
+                f"ServiceNow refused access (HTTP 403 on {method} {path}): the integration user "
+                "lacks the rights listed in connectors/servicenow/README.md; stopped"
             )
         cancelled = _is_cancel(text) if status == 200 else bool(_CANCELLED.search(text[:2000]))
         if cancelled:
             raise _Cancelled()
         if status in _RETRY_STATUSES:
             raise _Retry(f"HTTP {status}", _rate_limit_wait(response) if status == 429 else None)
-        if status == 404 and "No Record found" in text:
+        if status == 404 and "No Record found" in text and method == "GET":
             return {"result": []}, page  # the v1 answer to a valid query with no match
         if status != 200:
             raise ServiceNowError(
-                f"{table}: GET {path} failed: HTTP {status} {_error_message(text)}"
+                f"{table}: {method} {path} failed: HTTP {status} {_error_message(text)}"
             )
         try:
             body = json.loads(text)

@@ -497,3 +497,25 @@ def test_personal_data_never_reaches_the_lake(fleet: Fleet) -> None:
     assert "Camille" not in b"".join(path.read_bytes() for path in lake.glob("*.parquet")).decode(
         "latin-1"
     )
+
+
+def test_explain_puts_the_hand_worked_numbers_in_words(fleet: Fleet) -> None:
+    from pipelines.reporting.explain import explain
+
+    with connect_read_only(fleet.paths) as connection:
+        text = explain(connection, S1, year=2022, language="en")
+        fallback = explain(connection, S1, year=2018, language="en")
+    # S1's 2022 share of its window: 365 / 1826 = 0.19989; manufacturing 1200 × it = 239.87.
+    assert "organisation/server_blade/manufacturing" in text
+    assert "= 1,200.00 kgCO2e (level category) × the year's share 0.1999 = 239.87 kgCO2e" in text
+    # Use: 800 kWh × PUE 1.5 (its data centre's own) × the whole year × 0.06 (grid 2022) = 72.
+    assert (
+        "annual energy 800.0 kWh × PUE 1.50 × share of the year in use 1.0000 × grid "
+        "organisation/grid/FR/2022 = 0.0600 kgCO2e/kWh (level country) = 72.00 kgCO2e"
+    ) in text
+    # Amortised total: 1272 × 365 / 1826 + 72 = 254.26 + 72 = 326.26.
+    assert "Total amortised: 326.26 kgCO2e" in text
+    # Every factor named with its source and edition; the PUE too.
+    assert f"  {PUE_ID}: " in text and "organisation/grid/FR/2022: " in text
+    # 2018 took the nearest later grid year (2020), flagged.
+    assert "fallback: nearest_later_year" in fallback

@@ -14,9 +14,12 @@ from connectors.servicenow.tables import TABLES, TABLES_BY_NAME
 Record = dict[str, str]
 
 # Fields the real instance holds but Empreinte never reads; tests prove they are not requested.
+# The catalogue's footprint fields are the ones `empreinte publish-catalogue` writes (an admin
+# adds them to sc_cat_item), empty until it does.
 EXTRA_FIELDS: dict[str, tuple[str, ...]] = {
     "sys_user": ("user_name", "first_name", "last_name", "name", "email", "phone", "title"),
     "alm_hardware": ("serial_number", "assigned_to", "display_name"),
+    "sc_cat_item": ("u_footprint_kgco2e", "u_footprint_label"),
 }
 
 # Tables the instance holds but Empreinte does not extract, with their display field: the
