@@ -11,7 +11,9 @@ from typing import Any
 import dagster as dg
 from dagster_dbt import DbtCliResource, DbtProject, dbt_assets
 
+from pipelines.config_file import configured_dbt_vars
 from pipelines.resources import WarehouseResource
+from pipelines.variant_builds import ScenarioPaths, ensure_runs_schema
 from pipelines.warehouse import prepare_build
 
 DBT_PROJECT_DIR = Path(__file__).resolve().parents[1] / "dbt_project"
@@ -38,5 +40,11 @@ def dbt_models(
     prepare_build(paths, from_published=context.is_subset)
     # dbt runs as a subprocess and reads the lake and build locations from its environment.
     os.environ.update(paths.dbt_env())
-    dbt_vars = {"as_of": warehouse.as_of_date} if warehouse.as_of_date else {}
+    # The scenario runs the decision marts compare and the action plans adopt.
+    runs = ScenarioPaths.of(paths).runs
+    ensure_runs_schema(runs)
+    os.environ["EMPREINTE_SCENARIO_RUNS"] = str(runs)
+    dbt_vars = configured_dbt_vars()  # the configuration file's decisions (baseline year...)
+    if warehouse.as_of_date:
+        dbt_vars["as_of"] = warehouse.as_of_date
     yield from dbt.cli(["build", "--vars", json.dumps(dbt_vars)], context=context).stream()

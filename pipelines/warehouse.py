@@ -30,6 +30,10 @@ MARTS: tuple[str, ...] = (
     "dim_cost_centers",
     "dim_departments",
     "dim_models",
+    "mart_trajectory",
+    "mart_keep_or_replace",
+    "mart_scenario_comparison",
+    "mart_action_plan_effects",
 )
 # What is archived per factor set at each publish, so a new edition never erases an old one.
 EDITION_MART = "fct_footprint_yearly"
