@@ -1,4 +1,4 @@
-"""The `empreinte` command line: demo, run, query, fake-servicenow, factors."""
+"""The `empreinte` command line: demo, run, query, fake-servicenow, factors, what-if, scenario."""
 
 from __future__ import annotations
 
@@ -66,8 +66,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     fake.set_defaults(handler=_fake_servicenow)
 
     from factors.commands import register
+    from pipelines.decision_commands import register as register_decisions
 
     register(commands)
+    register_decisions(commands)
 
     arguments = parser.parse_args(argv)
     try:
