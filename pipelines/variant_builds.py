@@ -7,12 +7,13 @@ the yearly totals of each variant (``baseline`` and ``scenario``), which the dbt
 
 Layout of ``<data>/scenarios/``:
 
-| path | holds |
-|---|---|
-| ``runs/<scenario>/<run>.parquet`` | each run of a named scenario: both variants' yearly totals; the nightly build reads them (comparison and action plans) |
-| ``what-if/<run>/`` | a what-if's run and its comparison, kept for reference |
-| ``scenarios.duckdb``, ``mart_scenario_comparison.parquet`` | the latest comparison of every scenario, for SQL and BI tools (read-only) |
-| ``work/`` | scratch builds (the baseline build is reused while the lake, the as-of date and the configuration are unchanged) |
+- ``runs/<scenario>/<run>.parquet``: each run of a named scenario, both variants' yearly
+  totals; the nightly build reads them (the comparison and the action plans).
+- ``what-if/<run>/``: a what-if's two lakes, its run and its comparison, kept for reference.
+- ``scenarios.duckdb`` and ``mart_scenario_comparison.parquet``: the latest comparison of every
+  scenario, for SQL and BI tools (open it read-only).
+- ``work/``: scratch builds; the baseline is reused while the lake, the as-of date and the
+  configuration are unchanged.
 """
 
 from __future__ import annotations

@@ -272,11 +272,7 @@ def _land(lake: Path, table: str, rows: list[dict[str, Any]]) -> None:
 
 def _write_rows(path: Path, like: pl.DataFrame, rows: pl.DataFrame | None) -> None:
     """The touched rows as landed (all their versions), or none with the table's columns."""
-    frame = rows if rows is not None else like.clear()
-    if frame.width == 0:
-        spec = table_spec("alm_hardware")
-        frame = as_batch(pl.DataFrame(), spec.columns, new_batch_id(), datetime.now(UTC))
-    frame.write_parquet(path)
+    (rows if rows is not None else like.clear()).write_parquet(path)
 
 
 def _link_reference_tables(lake: Path, variant: Path) -> None:
