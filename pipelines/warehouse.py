@@ -34,6 +34,7 @@ MARTS: tuple[str, ...] = (
     "mart_keep_or_replace",
     "mart_scenario_comparison",
     "mart_action_plan_effects",
+    "mart_data_quality",
 )
 # What is archived per factor set at each publish, so a new edition never erases an old one.
 EDITION_MART = "fct_footprint_yearly"
