@@ -88,8 +88,8 @@ def register(commands: argparse._SubParsersAction) -> None:
     )
     actions = scenario.add_subparsers(dest="action", required=True)
     actions.add_parser("list", help="the scenario files").set_defaults(handler=_scenario_list)
-    run = actions.add_parser("run", help="build the scenario and its baseline, compare them")
-    run.add_argument("name")
+    run = actions.add_parser("run", help="build scenarios and their baseline, compare them")
+    run.add_argument("names", nargs="+", metavar="NAME")
     _output_options(run)
     run.set_defaults(handler=_scenario_run)
     compare = actions.add_parser("compare", help="the scenario's last run against its baseline")
@@ -150,20 +150,21 @@ def evaluate(proposal: Proposal, paths: WarehousePaths) -> pl.DataFrame:
     return rows.filter(pl.col("reporting_year").is_between(proposal.starts_on.year, last_year))
 
 
-def run_scenario(name: str, paths: WarehousePaths) -> pl.DataFrame:
-    """Build the scenario and its (cached) baseline as of the run's date, archive the run and
-    rebuild the comparison of every scenario; return this scenario's rows."""
-    scenario = load_scenario(name)
+def run_scenarios(names: list[str], paths: WarehousePaths) -> pl.DataFrame:
+    """Build each scenario and their (cached) baseline as of the run's date, archive the runs
+    and rebuild the comparison of every scenario; return these scenarios' rows."""
+    scenarios = [load_scenario(name) for name in names]
     scenario_paths = ScenarioPaths.of(paths)
     as_of = _as_of()
     dbt_vars = configured_dbt_vars() | {"as_of": as_of.isoformat()}
     baseline = cached_baseline(scenario_paths, dbt_vars)
-    variant = build_footprint(
-        scenario_paths, "scenario", dbt_vars | {"scenario": scenario.dbt_var()}
-    )
-    archive_run(scenario_paths.runs, scenario.name, scenario.title, as_of, baseline, variant)
+    for scenario in scenarios:
+        variant = build_footprint(
+            scenario_paths, "scenario", dbt_vars | {"scenario": scenario.dbt_var()}
+        )
+        archive_run(scenario_paths.runs, scenario.name, scenario.title, as_of, baseline, variant)
     rows = build_comparison(scenario_paths, scenario_paths.runs, scenario_paths.database)
-    return rows.filter(pl.col("scenario_name") == scenario.name)
+    return rows.filter(pl.col("scenario_name").is_in([scenario.name for scenario in scenarios]))
 
 
 def compared_rows(name: str, paths: WarehousePaths) -> pl.DataFrame:
@@ -198,7 +199,7 @@ def _what_if(arguments: argparse.Namespace) -> int:
         flush=True,
     )
     rows = _run(lambda: evaluate(proposal, WarehousePaths.from_env()))
-    print(_format(rows, arguments, "impact"))
+    print(_format(rows, arguments, "impact", proposal.title))
     return 0
 
 
@@ -213,14 +214,20 @@ def _scenario_list(arguments: argparse.Namespace) -> int:
 
 
 def _scenario_run(arguments: argparse.Namespace) -> int:
-    print(f"Running scenario {arguments.name} and its baseline...", file=sys.stderr, flush=True)
-    rows = _run(lambda: run_scenario(arguments.name, WarehousePaths.from_env()))
-    print(_format(rows, arguments, "scenario"))
+    names = ", ".join(arguments.names)
+    print(f"Running {names} and their baseline...", file=sys.stderr, flush=True)
+    rows = _run(lambda: run_scenarios(arguments.names, WarehousePaths.from_env()))
+    if arguments.format != "table":
+        print(_format(rows, arguments, "scenario", names))
+        return 0
+    for name in arguments.names:
+        print(_format(rows.filter(pl.col("scenario_name") == name), arguments, "scenario", name))
     return 0
 
 
 def _scenario_compare(arguments: argparse.Namespace) -> int:
-    print(_format(compared_rows(arguments.name, WarehousePaths.from_env()), arguments, "scenario"))
+    rows = compared_rows(arguments.name, WarehousePaths.from_env())
+    print(_format(rows, arguments, "scenario", arguments.name))
     return 0
 
 
@@ -231,22 +238,23 @@ def _run(build):
         raise SettingsError(str(error)) from None
 
 
-def _format(rows: pl.DataFrame, arguments: argparse.Namespace, kind: str) -> str:
-    """The comparison, one row per year, method and criterion. A scenario shows the years it
-    changes (float noise of the two builds' sums aside); a what-if every year it covers."""
+def _format(rows: pl.DataFrame, arguments: argparse.Namespace, kind: str, title: str) -> str:
+    """The comparison, one row per year, method and criterion, under its title (tables only).
+    As a table, a scenario shows the years it changes (float noise of the two builds' sums
+    aside); csv and json give every row."""
     if arguments.criterion == "main":
         rows = rows.filter(pl.col("criterion").is_in(MAIN_CRITERIA))
     elif arguments.criterion != "all":
         rows = rows.filter(pl.col("criterion") == arguments.criterion)
-    if kind == "scenario":
+    if kind == "scenario" and arguments.format == "table":
         changed = rows.filter(
             pl.col("difference").abs() > CHANGE_TOLERANCE * pl.col("baseline_value").abs().clip(1)
         )["reporting_year"].unique()
         rows = rows.filter(pl.col("reporting_year").is_in(changed.implode()))
         if rows.is_empty() and arguments.format == "table":
-            return "The scenario changes no year of the footprint."
-    rows = rows.sort("criterion", "method", "reporting_year").select(SHOWN)
-    rows = rows.with_columns(pl.col("reporting_year").cast(pl.String))
+            return f"{title}: the scenario changes no year of the footprint."
+    shown = ["scenario_name", *SHOWN] if kind == "scenario" else SHOWN
+    rows = rows.sort("criterion", "method", "reporting_year").select(shown)
     if kind == "impact":
         rows = rows.drop("baseline_value", "scenario_value").rename(
             {"difference": "impact", "difference_min": "low", "difference_max": "high"}
@@ -255,6 +263,8 @@ def _format(rows: pl.DataFrame, arguments: argparse.Namespace, kind: str) -> str
         return rows.write_csv().rstrip("\n")
     if arguments.format == "json":
         return json.dumps(rows.to_dicts(), default=str, ensure_ascii=False, indent=1)
+    rows = rows.drop("scenario_name", strict=False)
+    rows = rows.with_columns(pl.col("reporting_year").cast(pl.String))
     with pl.Config(
         tbl_rows=-1,
         tbl_cols=-1,
@@ -265,7 +275,7 @@ def _format(rows: pl.DataFrame, arguments: argparse.Namespace, kind: str) -> str
         float_precision=1,
         thousands_separator=" ",
     ):
-        return str(rows)
+        return f"{title}\n{rows}"
 
 
 def _count(text: str) -> int:
