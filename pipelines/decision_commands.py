@@ -221,14 +221,24 @@ def _scenario_run(arguments: argparse.Namespace) -> int:
         print(_format(rows, arguments, "scenario", names))
         return 0
     for name in arguments.names:
-        print(_format(rows.filter(pl.col("scenario_name") == name), arguments, "scenario", name))
+        rows_of = rows.filter(pl.col("scenario_name") == name)
+        print(_format(rows_of, arguments, "scenario", _heading(rows_of, name)))
     return 0
 
 
 def _scenario_compare(arguments: argparse.Namespace) -> int:
     rows = compared_rows(arguments.name, WarehousePaths.from_env())
-    print(_format(rows, arguments, "scenario", arguments.name))
+    print(_format(rows, arguments, "scenario", _heading(rows, arguments.name)))
     return 0
+
+
+def _heading(rows: pl.DataFrame, name: str) -> str:
+    """The scenario's name, title and run."""
+    if rows.is_empty():
+        return name
+    first = rows.row(0, named=True)
+    run = f"run {first['run_at']:%Y-%m-%d %H:%M} UTC, as of {first['as_of_date']}"
+    return f"{name}: {first['scenario_title']} ({run})"
 
 
 def _run(build):
