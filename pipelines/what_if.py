@@ -144,9 +144,7 @@ def proposal_from_mapping(content: Mapping[str, Any], where: str) -> Proposal:
         for number, item in enumerate(_list(where, "replacements", content.get("replacements")), 1)
     ]
     if not devices and not replacements:
-        raise SettingsError(
-            f"{where}: the proposal changes nothing (devices, servers, replacements)"
-        )
+        raise SettingsError(f"{where}: nothing to evaluate (devices, servers or replacements)")
     title = content.get("title") or "what-if"
     return Proposal(str(title), starts_on, years, devices, replacements)
 
