@@ -31,7 +31,15 @@ from pipelines.variant_builds import (
     cached_baseline,
 )
 from pipelines.warehouse import WarehousePaths
-from pipelines.what_if import Devices, Proposal, Replacement, read_proposal, write_lakes
+from pipelines.what_if import (
+    Devices,
+    Proposal,
+    Replacement,
+    read_contract,
+    read_proposal,
+    read_trip,
+    write_lakes,
+)
 
 # A difference this small relative to the baseline is the two builds' summing order, not a change.
 CHANGE_TOLERANCE = 1e-9
@@ -54,7 +62,8 @@ def register(commands: argparse._SubParsersAction) -> None:
     """Add ``what-if`` and ``scenario`` to the CLI's sub-commands."""
     what_if = commands.add_parser(
         "what-if",
-        help="the footprint of a change before it is made (new devices or servers, replacements)",
+        help="the footprint of a change before it is made (devices, servers, replacements, "
+        "contracts, trips)",
         description="Evaluate a proposed change from a YAML file (scenarios/README.md) or flags: "
         "the impact per year and criterion with its range, from the same factors and SQL as the "
         "actuals. The published warehouse is not touched.",
@@ -80,6 +89,22 @@ def register(commands: argparse._SubParsersAction) -> None:
         help="add COUNT new devices of a model (at --site)",
     )
     what_if.add_argument("--site", help="the site of the added devices (sys_id or name)")
+    what_if.add_argument(
+        "--trip",
+        nargs=2,
+        action="append",
+        default=[],
+        metavar=("MODE", "KM"),
+        help="an agent's trip on the day: a mode of the trip log (train, plane, car_diesel...)",
+    )
+    what_if.add_argument(
+        "--contract",
+        nargs=2,
+        action="append",
+        default=[],
+        metavar=("MODEL", "YEARLY_COST"),
+        help="a contract of a contract model (Maintenance, Service...) covering the added devices",
+    )
     _output_options(what_if)
     what_if.set_defaults(handler=_what_if)
 
@@ -109,11 +134,19 @@ def proposal_from_arguments(arguments: argparse.Namespace) -> Proposal:
     """The proposal a file or the flags describe."""
     if arguments.file:
         return read_proposal(arguments.file)
-    if not arguments.add and not arguments.replace:
-        raise SettingsError("give a proposal file, or --add or --replace")
+    if not (arguments.add or arguments.replace or arguments.trip or arguments.contract):
+        raise SettingsError("give a proposal file, or --add, --replace, --trip or --contract")
     today = date.today()
     devices = [Devices(_count(count), model, arguments.site) for count, model in arguments.add]
     replacements = [Replacement(_count(count), old, new) for count, old, new in arguments.replace]
+    trips = [
+        read_trip(f"--trip {mode} {km}", {"mode": mode, "km": _number(km)})
+        for mode, km in arguments.trip
+    ]
+    contracts = [
+        read_contract(f"--contract {model} {cost}", {"model": model, "yearly_cost": _number(cost)})
+        for model, cost in arguments.contract
+    ]
     if not 1 <= arguments.years <= 30:
         raise SettingsError(f"--years: {arguments.years} is not between 1 and 30")
     return Proposal(
@@ -122,6 +155,8 @@ def proposal_from_arguments(arguments: argparse.Namespace) -> Proposal:
         years=arguments.years,
         devices=devices,
         replacements=replacements,
+        trips=trips,
+        contracts=contracts,
     )
 
 
@@ -296,6 +331,13 @@ def _count(text: str) -> int:
     if count < 1:
         raise SettingsError(f"{text!r} is not a positive count")
     return count
+
+
+def _number(text: str) -> float:
+    try:
+        return float(text)
+    except ValueError:
+        raise SettingsError(f"{text!r} is not a number") from None
 
 
 def _as_of() -> date:

@@ -18,6 +18,7 @@ from typing import Any
 
 import yaml
 
+from connectors.logs.trips import VEHICLE_PURPOSES, VEHICLE_TYPES
 from connectors.servicenow.settings import SettingsError
 from factors.schema import DEVICE_CATEGORIES
 from pipelines.config_file import configured_scenarios_dir
@@ -43,6 +44,12 @@ LEVERS: dict[str, dict[str, tuple[str, bool]]] = {
         "notes": ("text", False),
     },
     "relocations": {"from_location": ("text", True), "to_location": ("text", True)},
+    "vehicle_switches": {
+        "from_vehicle": ("vehicle", True),
+        "to_vehicle": ("vehicle", True),
+        "purpose": ("purpose", False),
+        "starts_on": ("date", False),
+    },
 }
 
 
@@ -148,6 +155,9 @@ def _check_levers(path: Path, kind: str, items: Any) -> list[dict[str, Any]]:
     categories = [lever["device_category"] for lever in checked if "device_category" in lever]
     if kind == "refurbished_shares" and len(categories) != len(set(categories)):
         raise SettingsError(f"{path}: levers.{kind}: one share per device category")
+    switched = [(lever.get("from_vehicle"), lever.get("purpose")) for lever in checked]
+    if kind == "vehicle_switches" and len(switched) != len(set(switched)):
+        raise SettingsError(f"{path}: levers.{kind}: one switch per vehicle and purpose")
     return checked
 
 
@@ -155,6 +165,10 @@ def _check_value(where: str, expected: str, value: Any) -> Any:
     if expected == "category":
         if value not in DEVICE_CATEGORIES:
             raise SettingsError(f"{where}: {value!r} is not a device category")
+    elif expected in ("vehicle", "purpose"):
+        allowed = VEHICLE_TYPES if expected == "vehicle" else VEHICLE_PURPOSES
+        if value not in allowed:
+            raise SettingsError(f"{where}: {value!r} is not one of {', '.join(allowed)}")
     elif expected == "date":
         if isinstance(value, date):
             return value

@@ -1,7 +1,8 @@
 """What-if proposals: a change not yet made, written as the records it would add to the lake.
 
 A proposal (a YAML file or the command's flags) adds devices and servers (with their CMDB
-configuration), or replaces held devices of one model by another on a day. It is evaluated
+configuration) and the contracts that cover them, replaces held devices of one model by
+another on a day, or adds agents' trips (a mode and kilometres). It is evaluated
 with the project's own code only: its records are written the way landing writes them into
 two small lakes beside the real one (``baseline``: the records the change touches, as they are;
 ``scenario``: the same records changed, plus the new ones), the factor tables are written for
@@ -15,7 +16,7 @@ import os
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +24,8 @@ import polars as pl
 import yaml
 
 from connectors.lake import as_batch, latest_rows, new_batch_id, read_table, write_batch
+from connectors.logs import AGENT_TRIPS, land_trip_logs
+from connectors.logs.trips import AGENT_MODES, MAX_DISTANCE_KM
 from connectors.servicenow.settings import SettingsError
 from connectors.servicenow.tables import table_spec
 
@@ -66,6 +69,30 @@ class Replacement:
 
 
 @dataclass(frozen=True)
+class Trip:
+    """``count`` agents' trips of ``km`` kilometres by ``mode`` (the trip log's modes) on the
+    change's day, or on that day of each counted year when ``yearly``."""
+
+    mode: str
+    km: float
+    count: int = 1
+    passengers: int = 1
+    yearly: bool = False
+    cost_center_code: str | None = None
+
+
+@dataclass(frozen=True)
+class Contract:
+    """A contract of ``model`` (a contract model's name: Maintenance, Service...) costing
+    ``yearly_cost`` a year over the counted years, covering the proposal's new devices and
+    servers (``covers_new``) or none."""
+
+    model: str
+    yearly_cost: float
+    covers_new: bool = True
+
+
+@dataclass(frozen=True)
 class Proposal:
     """A change evaluated from ``starts_on`` for ``years`` years."""
 
@@ -74,6 +101,8 @@ class Proposal:
     years: int = 5
     devices: list[Devices] = field(default_factory=list)
     replacements: list[Replacement] = field(default_factory=list)
+    trips: list[Trip] = field(default_factory=list)
+    contracts: list[Contract] = field(default_factory=list)
 
     @property
     def horizon(self) -> date:
@@ -104,7 +133,8 @@ def read_proposal(path: Path) -> Proposal:
 
 def proposal_from_mapping(content: Mapping[str, Any], where: str) -> Proposal:
     """A checked proposal from its fields."""
-    known = {"title", "starts_on", "years", "devices", "servers", "replacements"}
+    known = {"title", "starts_on", "years", "devices", "servers", "replacements", "trips"}
+    known |= {"contracts"}
     unknown = sorted(set(content) - known)
     if unknown:
         raise SettingsError(
@@ -143,10 +173,58 @@ def proposal_from_mapping(content: Mapping[str, Any], where: str) -> Proposal:
         )
         for number, item in enumerate(_list(where, "replacements", content.get("replacements")), 1)
     ]
-    if not devices and not replacements:
-        raise SettingsError(f"{where}: nothing to evaluate (devices, servers or replacements)")
+    trips = [
+        read_trip(f"{where}: trips[{number}]", item)
+        for number, item in enumerate(_list(where, "trips", content.get("trips")), 1)
+    ]
+    contracts = [
+        read_contract(f"{where}: contracts[{number}]", item)
+        for number, item in enumerate(_list(where, "contracts", content.get("contracts")), 1)
+    ]
+    if not devices and not replacements and not trips and not contracts:
+        raise SettingsError(
+            f"{where}: nothing to evaluate (devices, servers, replacements, trips or contracts)"
+        )
     title = content.get("title") or "what-if"
-    return Proposal(str(title), starts_on, years, devices, replacements)
+    return Proposal(str(title), starts_on, years, devices, replacements, trips, contracts)
+
+
+def read_trip(where: str, item: Mapping[str, Any]) -> Trip:
+    """A checked trip: a mode of the agent trip log, kilometres, optional count and passengers."""
+    unknown = sorted(set(item) - {"mode", "km", "count", "passengers", "yearly", "cost_center"})
+    if unknown:
+        raise SettingsError(f"{where}.{unknown[0]}: unknown field")
+    mode = _text(f"{where}.mode", item.get("mode"))
+    if mode not in AGENT_MODES:
+        raise SettingsError(f"{where}.mode: {mode!r} is not one of {', '.join(AGENT_MODES)}")
+    km = item.get("km")
+    if isinstance(km, bool) or not isinstance(km, int | float) or not 0 < km <= MAX_DISTANCE_KM:
+        raise SettingsError(f"{where}.km: {km!r} is not a distance (0 to {MAX_DISTANCE_KM:g} km)")
+    yearly = item.get("yearly", False)
+    if not isinstance(yearly, bool):
+        raise SettingsError(f"{where}.yearly: true or false")
+    return Trip(
+        mode=mode,
+        km=float(km),
+        count=_count(where, item.get("count", 1)),
+        passengers=_count(f"{where}.passengers", item.get("passengers", 1)),
+        yearly=yearly,
+        cost_center_code=_optional_text(f"{where}.cost_center", item.get("cost_center")),
+    )
+
+
+def read_contract(where: str, item: Mapping[str, Any]) -> Contract:
+    """A checked contract: its model's name, its yearly cost, what it covers."""
+    unknown = sorted(set(item) - {"model", "yearly_cost", "covers"})
+    if unknown:
+        raise SettingsError(f"{where}.{unknown[0]}: unknown field")
+    cost = item.get("yearly_cost")
+    if isinstance(cost, bool) or not isinstance(cost, int | float) or cost < 0:
+        raise SettingsError(f"{where}.yearly_cost: {cost!r} is not an amount")
+    covers = item.get("covers", "new")
+    if covers not in ("new", "none"):
+        raise SettingsError(f"{where}.covers: {covers!r}: new (the new devices) or none")
+    return Contract(_text(f"{where}.model", item.get("model")), float(cost), covers == "new")
 
 
 def write_lakes(proposal: Proposal, lake: Path, folder: Path) -> tuple[Path, Path]:
@@ -203,7 +281,93 @@ def write_lakes(proposal: Proposal, lake: Path, folder: Path) -> tuple[Path, Pat
             _land(variant, "alm_hardware", extra)
     if new_servers:
         _land(scenario, "cmdb_ci_server", new_servers)
+    _add_contracts(proposal, models, [asset["sys_id"] for asset in new_assets], scenario, stamp)
+    _add_trips(proposal, baseline, scenario)
     return baseline, scenario
+
+
+def _add_contracts(
+    proposal: Proposal, models: pl.DataFrame, covered: list[str], lake: Path, stamp: str
+) -> None:
+    """The proposal's contracts, over its counted years, with the assets they cover."""
+    contracts: list[dict[str, Any]] = []
+    coverage: list[dict[str, Any]] = []
+    ends_on = _same_day(proposal.starts_on, proposal.years) - timedelta(days=1)
+    for contract in proposal.contracts:
+        model = _find(models, contract.model, "contract model")
+        sys_id = uuid.uuid4().hex
+        contracts.append(
+            {
+                "sys_id": sys_id,
+                "number": f"WHAT-IF-{sys_id[:6]}",
+                "contract_model": model["sys_id"],
+                "starts": proposal.starts_on.isoformat(),
+                "ends": ends_on.isoformat(),
+                "state": "active",
+                "yearly_cost": f"{contract.yearly_cost:.2f}",
+                "total_cost": f"{contract.yearly_cost * proposal.years:.2f}",
+                "sys_created_on": stamp,
+                "sys_updated_on": stamp,
+            }
+        )
+        if contract.covers_new:
+            coverage += [
+                {
+                    "sys_id": uuid.uuid4().hex,
+                    "contract": sys_id,
+                    "asset": asset,
+                    "added": proposal.starts_on.isoformat(),
+                    "sys_created_on": stamp,
+                    "sys_updated_on": stamp,
+                }
+                for asset in covered
+            ]
+    if contracts:
+        _land(lake, "ast_contract", contracts)
+    if coverage:
+        _land(lake, "clm_m2m_contract_asset", coverage)
+
+
+def _add_trips(proposal: Proposal, baseline: Path, scenario: Path) -> None:
+    """The proposal's trips, landed by the trip log's own landing (validated like any log);
+    the baseline gets the log's columns and no row."""
+    if not proposal.trips:
+        return
+    rows = []
+    for trip in proposal.trips:
+        years = range(proposal.years) if trip.yearly else range(1)
+        for year in years:
+            for _ in range(trip.count):
+                rows.append(
+                    {
+                        "trip_id": f"what-if-{uuid.uuid4().hex[:12]}",
+                        "trip_date": _same_day(proposal.starts_on, year).isoformat(),
+                        "mode": trip.mode,
+                        "distance_km": f"{trip.km:g}",
+                        "cost_center_code": trip.cost_center_code or "",
+                        "purpose": "what-if",
+                        "passengers": str(trip.passengers),
+                    }
+                )
+    logs = scenario.parent / "logs"
+    logs.mkdir(parents=True, exist_ok=True)
+    pl.DataFrame(rows).write_csv(logs / f"{AGENT_TRIPS.name}_what_if.csv")
+    report = land_trip_logs(logs, scenario)
+    if report.refused or any(report.rejected_rows.values()):
+        reasons = report.refused or report.rejected_rows
+        raise SettingsError(f"trips: the trip log refused the proposal's trips: {reasons}")
+    landed = sorted((scenario / "logs" / AGENT_TRIPS.name).glob("*.parquet"))
+    target = baseline / "logs" / AGENT_TRIPS.name
+    target.mkdir(parents=True, exist_ok=True)
+    pl.read_parquet(landed[-1]).clear().write_parquet(target / "empty.parquet")
+
+
+def _same_day(day: date, years: int) -> date:
+    """The same day ``years`` later (28 February for a 29 February)."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)
 
 
 def _asset(

@@ -14,6 +14,11 @@
       relocations          from_location, to_location (a site's sys_id or name pattern): the
                            assets of the first site count as being at the second: its country,
                            its data centre and PUE (int_hardware_assets_located)
+      vehicle_switches     from_vehicle, to_vehicle, purpose, starts_on: vehicle trips by
+                           from_vehicle (of that purpose, else any) from starts_on are driven
+                           by to_vehicle, the transfer orders' estimated legs counting as
+                           purpose `transfer` (int_vehicle_trips_measured,
+                           int_transfer_order_legs_listed)
 -#}
 {% macro scenario_lever_rows(kind) -%}
     {%- set columns = {
@@ -35,4 +40,31 @@
 {#- Whether a location matches a lever's site: its sys_id, or its name by a LIKE pattern. -#}
 {% macro matches_site(location_id, location_name, site) -%}
     ({{ location_id }} = {{ site }} or lower({{ location_name }}) like lower({{ site }}))
+{%- endmacro %}
+
+{#- The vehicle a trip is driven by under the scenario's `vehicle_switches`: the switched one
+    (a switch naming the trip's purpose before one naming none), else its own. The nightly
+    build has no switch: the expression is the vehicle itself. -#}
+{% macro switched_vehicle(vehicle, purpose, on) -%}
+    {%- set switches = (var('scenario') or {}).get('vehicle_switches') or [] -%}
+    {%- if switches | length == 0 -%}
+        {{ vehicle }}
+    {%- else -%}
+        {%- set ordered = switches | selectattr('purpose') | list
+            + switches | rejectattr('purpose') | list -%}
+    case
+        {%- for switch in ordered %}
+        when
+            {{ vehicle }} = {{ configured_value(switch.from_vehicle, 'string', 'from_vehicle') }}
+            {%- if switch.purpose %}
+            and {{ purpose }} = {{ configured_value(switch.purpose, 'string', 'purpose') }}
+            {%- endif %}
+            {%- if switch.starts_on %}
+            and {{ on }} >= {{ configured_value(switch.starts_on, 'date', 'starts_on') }}
+            {%- endif %}
+            then {{ configured_value(switch.to_vehicle, 'string', 'to_vehicle') }}
+        {%- endfor %}
+        else {{ vehicle }}
+    end
+    {%- endif -%}
 {%- endmacro %}

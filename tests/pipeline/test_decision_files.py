@@ -90,6 +90,12 @@ def test_the_shipped_scenarios_are_valid() -> None:
     }
     refurbished = scenarios["screens-refurbished"].levers["refurbished_shares"][0]
     assert refurbished["source_url"].startswith("https://") and refurbished["source_year"] == 2022
+    assert scenarios["electric-vans-for-transfers"].dbt_var() == {
+        "vehicle_switches": [
+            {"from_vehicle": "van_diesel", "to_vehicle": "van_electric", "purpose": "transfer",
+             "starts_on": "2027-01-01"}
+        ]
+    }  # fmt: skip
 
 
 @pytest.mark.parametrize(
@@ -110,6 +116,15 @@ def test_the_shipped_scenarios_are_valid() -> None:
             "levers.refurbished_shares[1].source: required",
         ),
         ("relocations: [{from_location: a}]", "levers.relocations[1].to_location: required"),
+        (
+            "vehicle_switches: [{from_vehicle: van_diesel, to_vehicle: hovercraft}]",
+            "levers.vehicle_switches[1].to_vehicle: 'hovercraft' is not one of van_diesel",
+        ),
+        (
+            "vehicle_switches: [{from_vehicle: van_diesel, to_vehicle: van_electric},"
+            " {from_vehicle: van_diesel, to_vehicle: cargo_bike}]",
+            "levers.vehicle_switches: one switch per vehicle and purpose",
+        ),
     ],
 )
 def test_a_scenario_that_cannot_be_used_names_file_and_key(
@@ -148,3 +163,29 @@ def test_a_proposal_is_checked_before_anything_is_built() -> None:
              "servers": [{"count": 1, "model": "m", "configuration": {"ram": 1}}]},
             "portal.yaml",
         )  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("item", "message"),
+    [
+        ({"trips": [{"mode": "rocket", "km": 10}]}, "trips[1].mode: 'rocket' is not one of walk"),
+        ({"trips": [{"mode": "train", "km": 0}]}, "trips[1].km: 0 is not a distance"),
+        ({"trips": [{"mode": "train", "km": 9, "seats": 2}]}, "trips[1].seats: unknown field"),
+        ({"contracts": [{"model": "Maintenance"}]}, "contracts[1].yearly_cost: None is not an"),
+        (
+            {"contracts": [{"model": "Maintenance", "yearly_cost": 10, "covers": "all"}]},
+            "contracts[1].covers: 'all': new (the new devices) or none",
+        ),
+    ],
+)
+def test_a_proposals_trips_and_contracts_are_checked(item: dict, message: str) -> None:
+    with pytest.raises(SettingsError) as error:
+        proposal_from_mapping({"starts_on": "2027-01-01", **item}, "trip.yaml")
+    assert str(error.value).startswith("trip.yaml: ") and message in str(error.value)
+    proposal = proposal_from_mapping(
+        {"starts_on": "2027-01-01", "trips": [{"mode": "train", "km": 850, "yearly": True}],
+         "contracts": [{"model": "Maintenance", "yearly_cost": 1200}]},
+        "trip.yaml",
+    )  # fmt: skip
+    assert proposal.trips[0].km == 850.0 and proposal.trips[0].yearly
+    assert proposal.contracts[0].covers_new and proposal.contracts[0].yearly_cost == 1200.0
