@@ -19,7 +19,7 @@ from pathlib import Path
 import duckdb
 
 from connectors.servicenow.fake import FakeInstance
-from pipelines.warehouse import WarehousePaths
+from pipelines.warehouse import WarehousePaths, connect_read_only
 
 
 def run_once(scale: float, data_dir: Path) -> dict[str, float]:
@@ -53,7 +53,7 @@ def run_once(scale: float, data_dir: Path) -> dict[str, float]:
         f"select count(*) from read_parquet('{paths.lake}/servicenow/*/*.parquet',"
         " union_by_name = true)"
     ).fetchall()[0][0]
-    with duckdb.connect(str(paths.warehouse), read_only=True) as connection:
+    with connect_read_only(paths) as connection:
         published = connection.execute("select count(*) from fct_footprint").fetchall()[0][0]
     figures.update(rows_landed=landed, footprint_rows=published)
     figures["landed_rows_per_s"] = landed / figures["servicenow_tables_s"]

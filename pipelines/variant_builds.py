@@ -33,7 +33,7 @@ import duckdb
 import polars as pl
 
 from pipelines.config_file import configured_dbt_vars
-from pipelines.warehouse import WarehousePaths
+from pipelines.warehouse import MEMORY_LIMIT_VARIABLE, WarehousePaths, memory_limit
 
 DBT_PROJECT_DIR = Path(__file__).resolve().parents[1] / "dbt_project"
 RUN_SCHEMA = {
@@ -138,6 +138,7 @@ def build_environment(scenario_paths: ScenarioPaths, lake: Path, name: str) -> d
         "EMPREINTE_INTERNAL_DB": str(work / f"{name}.internal.duckdb"),
         "EMPREINTE_DUCKDB_TEMP_DIR": str(work / "tmp"),
         "EMPREINTE_SCENARIO_RUNS": str(scenario_paths.runs),
+        MEMORY_LIMIT_VARIABLE: memory_limit(),
     }
 
 

@@ -384,7 +384,7 @@ TABLES: tuple[TableSpec, ...] = (
             ref("model", "cmdb_model"),
             Field("active", BOOLEAN),
         ),
-        "Service catalogue items agents order.",
+        "Service catalogue items agents order (read by mart_catalogue_item_impact).",
         types_source=DOCS + " (Service Catalog)",
     ),
     TableSpec(
@@ -397,6 +397,8 @@ TABLES: tuple[TableSpec, ...] = (
             ref("location", "cmn_location"),
             Field("stage", CHOICE),
             ref("cost_center", "cmn_cost_center"),
+            # task.business_service: the service a request is for (its requests are counted).
+            ref("business_service", "cmdb_ci_service"),
         ),
         "Requested catalogue items (the requester is not read).",
         types_source=DOCS + " (Service Catalog, requested items)",
@@ -410,6 +412,8 @@ TABLES: tuple[TableSpec, ...] = (
             # "busines_criticality" is ServiceNow's own spelling of the field.
             Field("busines_criticality", CHOICE),
             Field("used_for", CHOICE),
+            # cmdb_ci.company: the town whose agents use the service (the metropolis: all).
+            ref("company", "core_company"),
         ),
         "Business services (the 1,600 digital services).",
         types_source=DOCS + " (cmdb_ci_service)",

@@ -15,7 +15,8 @@ renamed as (
         {{ sn_local_date('opened_at') }} as opened_on,
         {{ sn_reference('location') }} as location_id,
         {{ sn_choice('stage') }} as stage,
-        {{ sn_reference('cost_center') }} as cost_center_id
+        {{ sn_reference('cost_center') }} as cost_center_id,
+        {{ sn_reference('business_service') }} as service_id
     from source
 )
 
