@@ -1,17 +1,22 @@
 {#-
     A short portal label for an impact in kgCO2e over a number of years (mart_catalogue_item_impact):
-    "≈ 210 kg CO2e over 5 years" / "≈ 210 kg CO2e sur 5 ans". Two significant figures, in
-    tonnes from 1,000 kg; a decimal comma in French.
+    "≈ 210 kg CO2e over 5 years" / "≈ 210 kg CO2e sur 5 ans"; without years, a yearly figure:
+    "≈ 12 kg CO2e per year" / "≈ 12 kg CO2e par an". Two significant figures, in tonnes from
+    1,000 kg; a decimal comma in French.
 -#}
 {% macro impact_label(kgco2e, years, language) -%}
     {%- set kgco2e = '(' ~ kgco2e ~ ')' -%}
-    {%- set years = '(' ~ years ~ ')' -%}
+    {%- set yearly = years is none -%}
+    {%- set years = '(' ~ (years if not yearly else 1) ~ ')' -%}
     {%- set rounded = rounded_figure(
         'case when ' ~ kgco2e ~ ' >= 1000 then ' ~ kgco2e ~ ' / 1000 else ' ~ kgco2e ~ ' end'
     ) -%}
     {%- set unit = "case when " ~ kgco2e ~ " >= 1000 then ' t CO2e' else ' kg CO2e' end" -%}
     {%- set period = figure_text(years, language) -%}
-    {%- if language == 'fr' -%}
+    {%- if yearly -%}
+        '≈ ' || {{ figure_text(rounded, language) }} || {{ unit }}
+        || '{{ " par an" if language == "fr" else " per year" }}'
+    {%- elif language == 'fr' -%}
         '≈ ' || {{ figure_text(rounded, 'fr') }} || {{ unit }} || ' sur ' || {{ period }}
         || case when {{ years }} = 1 then ' an' else ' ans' end
     {%- else -%}

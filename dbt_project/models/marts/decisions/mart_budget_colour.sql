@@ -2,13 +2,17 @@
 -- year, status, expense type and budget line, the spend, the kgCO2e it causes, kgCO2e per
 -- euro and a colour band (var `budget_colour_bands`).
 --   spent    expense lines (`fm_expense_line`): a line paying for a record the footprint knows
---            (its `source_id`: a hardware asset) carries that record's footprint (climate
---            change, amortised over all years; a device's embodied impact, not its use)
---            shared between the record's lines by amount; the budget line is what it buys
---            (the device category), else `untraced` (no kgCO2e);
+--            (its `source_id`: a hardware asset or a contract) carries that record's footprint
+--            (climate change, amortised, over all years: a device's embodied impact, not its
+--            use; a contract's money ratio or interventions) shared between the record's lines
+--            by amount; the budget line is what it buys (the device category, the contract
+--            kind), else `untraced` (no kgCO2e). A contract not counted (a lease, a
+--            warranty: the equipment's own rows carry it) has no kgCO2e;
 --   planned  requested items still in flight (var `requests_in_flight_stages`): quantity ×
---            the catalogue price, and quantity × the embodied impact of a new unit of the
---            item's model (as mart_catalogue_item_impact), in the year they were requested.
+--            the catalogue price, and quantity × what ordering one causes
+--            (mart_catalogue_item_impact): a hardware item's embodied impact (budget line: its
+--            device category), a service item's yearly share per user (budget line `service`),
+--            in the year they were requested.
 -- kgCO2e per euro is over the traced spend; the colour is the first band whose `below` the
 -- intensity is under (the last band has none).
 {%- set bands = [] -%}
@@ -37,6 +41,10 @@ cost_centers as (
     select * from {{ ref('dim_cost_centers') }}
 ),
 
+contracts as (
+    select * from {{ ref('dim_contracts') }}
+),
+
 requests as (
     select * from {{ ref('stg_servicenow__requested_items') }}
     where stage in (
@@ -46,16 +54,15 @@ requests as (
     )
 ),
 
-items as (
-    select * from {{ ref('stg_servicenow__catalogue_items') }}
-),
-
-unit_parameters as (
-    select * from {{ ref('int_model_parameters_matched') }}
-),
-
-unit_factors as (
-    select * from {{ ref('int_model_embodied_factors_matched') }}
+-- One row per catalogue item: the organisation's country first (a hardware item's embodied
+-- impact and a service item's share do not depend on it).
+catalogue as (
+    select
+        *,
+        row_number() over (
+            partition by catalogue_item_id order by is_default_country desc, country_code
+        ) as country_rank
+    from {{ ref('mart_catalogue_item_impact') }}
     where criterion = 'climate_change'
 ),
 
@@ -63,13 +70,15 @@ colour_bands as (
     {{ configured_rows(bands, [('colour', 'string'), ('below', 'double'), ('position', 'integer')]) }}
 ),
 
--- What each record an expense line pays for causes, over all its years.
+-- What each record an expense line pays for causes, over all its years: an asset's rows, a
+-- contract's (shared between the assets it covers).
 caused as (
     select
-        item_id,
+        case when source_kind = 'contract' then contract_id else item_id end as record_id,
         sum(value) as kgco2e
     from footprint
-    group by item_id
+    where source_kind in ('hardware_asset', 'contract')
+    group by case when source_kind = 'contract' then contract_id else item_id end
 ),
 
 lines as (
@@ -78,10 +87,11 @@ lines as (
         caused.kgco2e as record_kgco2e,
         sum(expense_lines.amount) over (partition by expense_lines.source_record_id)
             as record_amount,
-        assets.device_category
+        coalesce(assets.device_category, contracts.contract_kind) as record_line
     from expense_lines
-    left join caused on expense_lines.source_record_id = caused.item_id
+    left join caused on expense_lines.source_record_id = caused.record_id
     left join assets on expense_lines.source_record_id = assets.asset_id
+    left join contracts on expense_lines.source_record_id = contracts.contract_id
 ),
 
 spent as (
@@ -90,8 +100,9 @@ spent as (
         {{ year_of('spent_on') }} as reporting_year,
         'spent' as status,
         summary_type as expense_type,
-        case when record_kgco2e is null then 'untraced' else coalesce(device_category, 'other') end
-            as budget_line,
+        coalesce(
+            record_line, case when record_kgco2e is null then 'untraced' else 'other' end
+        ) as budget_line,
         cast(amount as {{ type_double() }}) as spend,
         case when record_kgco2e is not null then cast(amount as {{ type_double() }}) end
             as traced_spend,
@@ -100,28 +111,21 @@ spent as (
     from lines
 ),
 
-unit_embodied as (
-    select
-        model_id,
-        sum(value) as kgco2e
-    from unit_factors
-    group by model_id
-),
-
 planned as (
     select
         requests.cost_center_id,
         {{ year_of('requests.opened_on') }} as reporting_year,
         'planned' as status,
-        'capex' as expense_type,
-        unit_parameters.device_category as budget_line,
-        requests.quantity * cast(items.price as {{ type_double() }}) as spend,
-        requests.quantity * cast(items.price as {{ type_double() }}) as traced_spend,
-        requests.quantity * unit_embodied.kgco2e as kgco2e
+        case when catalogue.model_id is null then 'opex' else 'capex' end as expense_type,
+        coalesce(catalogue.device_category, 'service') as budget_line,
+        requests.quantity * catalogue.price as spend,
+        requests.quantity * catalogue.price as traced_spend,
+        requests.quantity * coalesce(catalogue.embodied, catalogue.impact_per_year) as kgco2e
     from requests
-    inner join items on requests.catalogue_item_id = items.catalogue_item_id
-    inner join unit_parameters on items.model_id = unit_parameters.model_id
-    inner join unit_embodied on items.model_id = unit_embodied.model_id
+    inner join catalogue
+        on
+            requests.catalogue_item_id = catalogue.catalogue_item_id
+            and catalogue.country_rank = 1
 ),
 
 budgets as (

@@ -10,11 +10,37 @@
 --   per year          embodied / lifetime + annual use;
 --   over its life     embodied + annual use × lifetime,
 -- with a portal label in English and French ("≈ 210 kg CO2e over 5 years").
+-- A service item (no model) causes one more user of the service it is requested for: per year,
+-- the service's footprint per user in the latest complete year (mart_footprint_by_service),
+-- averaged over the services its requests name, weighted by their requests; no lifetime, so
+-- no life impact, and the label says "per year". The figure does not depend on the grid:
+-- the same row for every country.
 with
 
 items as (
     select * from {{ ref('stg_servicenow__catalogue_items') }}
     where model_id is not null
+),
+
+service_items as (
+    select * from {{ ref('stg_servicenow__catalogue_items') }}
+    where model_id is null
+),
+
+requests as (
+    select * from {{ ref('stg_servicenow__requested_items') }}
+    where service_id is not null
+),
+
+services as (
+    select * from {{ ref('mart_footprint_by_service') }}
+    where method = 'amortised' and not is_unallocated
+),
+
+complete_years as (
+    select max(reporting_year) as reporting_year
+    from {{ ref('dim_reporting_years') }}
+    where year_status = 'complete'
 ),
 
 models as (
@@ -92,7 +118,89 @@ computed as (
             and latest_grid.year_rank = 1
 ),
 
-final as (
+-- The services each service item's requests name, and their weight.
+item_services as (
+    select
+        catalogue_item_id,
+        service_id,
+        count(*) as requests,
+        sum(count(*)) over (partition by catalogue_item_id) as item_requests
+    from requests
+    group by catalogue_item_id, service_id
+),
+
+per_user as (
+    select
+        item_services.catalogue_item_id,
+        services.criterion,
+        services.unit,
+        sum(services.value_per_user * item_services.requests / item_services.item_requests)
+            as impact_per_year,
+        sum(
+            services.value_min / services.users * item_services.requests
+            / item_services.item_requests
+        ) as impact_per_year_min,
+        sum(
+            services.value_max / services.users * item_services.requests
+            / item_services.item_requests
+        ) as impact_per_year_max
+    from item_services
+    inner join services on item_services.service_id = services.service_id
+    inner join complete_years on services.reporting_year = complete_years.reporting_year
+    where services.users > 0
+    group by item_services.catalogue_item_id, services.criterion, services.unit
+),
+
+countries as (
+    select distinct country_code from latest_grid
+    where year_rank = 1
+),
+
+service_rows as (
+    select
+        service_items.catalogue_item_id,
+        service_items.catalogue_item_name,
+        service_items.is_active,
+        cast(service_items.price as {{ type_double() }}) as price,
+        cast(null as {{ dbt.type_string() }}) as model_id,
+        cast(null as {{ dbt.type_string() }}) as model_name,
+        cast(null as {{ dbt.type_string() }}) as device_category,
+        countries.country_code,
+        countries.country_code = '{{ var("default_country_code") }}' as is_default_country,
+        per_user.criterion,
+        per_user.unit,
+        cast(null as {{ type_double() }}) as manufacturing,
+        cast(null as {{ type_double() }}) as distribution,
+        cast(null as {{ type_double() }}) as end_of_life,
+        cast(null as {{ type_double() }}) as embodied,
+        cast(null as {{ type_double() }}) as embodied_min,
+        cast(null as {{ type_double() }}) as embodied_max,
+        cast(null as {{ type_double() }}) as lifetime_years,
+        cast(null as {{ type_double() }}) as annual_energy_kwh,
+        cast(null as {{ type_double() }}) as annual_use,
+        cast(null as {{ type_double() }}) as annual_use_min,
+        cast(null as {{ type_double() }}) as annual_use_max,
+        per_user.impact_per_year,
+        per_user.impact_per_year_min,
+        per_user.impact_per_year_max,
+        cast(null as {{ type_double() }}) as life_impact,
+        cast(null as {{ type_double() }}) as life_impact_min,
+        cast(null as {{ type_double() }}) as life_impact_max,
+        case
+            when per_user.criterion = 'climate_change'
+                then {{ impact_label('per_user.impact_per_year', none, 'en') }}
+        end as label_en,
+        case
+            when per_user.criterion = 'climate_change'
+                then {{ impact_label('per_user.impact_per_year', none, 'fr') }}
+        end as label_fr,
+        {{ as_of_date() }} as as_of_date
+    from service_items
+    inner join per_user on service_items.catalogue_item_id = per_user.catalogue_item_id
+    cross join countries
+),
+
+hardware_rows as (
     select
         computed.catalogue_item_id,
         computed.catalogue_item_name,
@@ -141,6 +249,12 @@ final as (
         {{ as_of_date() }} as as_of_date
     from computed
     left join models on computed.model_id = models.model_id
+),
+
+final as (
+    select * from hardware_rows
+    union all
+    select * from service_rows
 )
 
 select * from final
