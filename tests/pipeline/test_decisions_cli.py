@@ -37,7 +37,7 @@ from tests.pipeline.test_hand_worked_fleet import (
 
 AS_OF = "2026-03-01"
 LAPTOP = "a3" * 16
-STATION, BOOK = "d1" * 16, "d3" * 16
+STATION, BOOK, MAINTENANCE = "d1" * 16, "d3" * 16, "d5" * 16
 L1, L2 = "e1" * 16, "e2" * 16
 ITEM = "c9" * 16
 EMPREINTE = [sys.executable, "-m", "pipelines.cli"]
@@ -109,7 +109,10 @@ def write_exports(folder: Path) -> None:
             {"sys_id": model, "name": name, "manufacturer": MAKER, "cmdb_model_category": LAPTOP,
              "sys_class_name": "cmdb_hardware_product_model", "sys_updated_on": stamp}
             for model, name in ((STATION, "Acme Station 7"), (BOOK, "Acme Book 9"))
-        ],
+        ]
+        + [{"sys_id": MAINTENANCE, "name": "Maintenance", "manufacturer": "",
+            "cmdb_model_category": "", "sys_class_name": "cmdb_contract_product_model",
+            "sys_updated_on": stamp}],
     )  # fmt: skip
     write_csv(
         folder / "sc_cat_item.csv",
@@ -262,3 +265,36 @@ def test_a_what_if_names_what_it_cannot_find(fleet: Fleet) -> None:
     result = fleet.empreinte("what-if", "--replace", "5", "Acme Station 7", "Acme Book 9")
     assert result.returncode == 2
     assert "only 2 devices of model 'Acme Station 7' are in use, not 5" in result.stderr
+
+
+def test_a_what_if_new_service_with_its_contract_and_a_trip(fleet: Fleet) -> None:
+    """One new "Acme Book 9" at the town hall from 2027-01-01, covered by a maintenance contract
+    of 1,200 EUR a year, and an agent's 850 km train trip that day; two years counted.
+    - The laptop: 336 kgCO2e, amortised 365/1461 in 2027 and 366/1461 in 2028 (acquisition:
+      300 + 12 = 312 in 2027), and 40 kWh × 0.09 = 3.6 a year of use.
+    - The contract: 2 × 1,200 = 2,400 EUR over [2027-01-01, 2028-12-31], 731 days: 2,400 ×
+      365/731 in 2027 and × 366/731 in 2028, × the maintenance money ratio 0.11 kgCO2e/EUR
+      (factors/data/emission_factors/money_base_carbone.csv): 264 × 365/731 and 264 × 366/731.
+    - The trip: 850 km is high-speed rail (150 km and more): 850 × (0.0023 use + 0.00063
+      construction) = 2.4905 kgCO2e (transport_impactco2_modes.csv), in 2027.
+    Activity rows count the same under both methods."""
+    result = fleet.empreinte(
+        "what-if", "--add", "1", "Acme Book 9", "--site", "Mairie",
+        "--contract", "Maintenance", "1200", "--trip", "train", "850",
+        "--on", "2027-01-01", "--years", "2", "--format", "json",
+        "--criterion", "climate_change",
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr[-3000:]
+    impact = {(row["method"], row["reporting_year"]): row for row in json.loads(result.stdout)}
+    contract = {2027: 264 * 365 / 731, 2028: 264 * 366 / 731}
+    trip = {2027: 850 * (0.0023 + 0.00063), 2028: 0}
+    laptop = {
+        ("amortised", 2027): 336 * 365 / 1461 + 3.6,
+        ("amortised", 2028): 336 * 366 / 1461 + 3.6,
+        ("acquisition", 2027): 312 + 3.6,
+        ("acquisition", 2028): 3.6,
+    }
+    for (method, year), figure in laptop.items():
+        expected = figure + contract[year] + trip[year]
+        assert impact[(method, year)]["impact"] == pytest.approx(expected, rel=1e-6), (method, year)
+        assert impact[(method, year)]["low"] < impact[(method, year)]["impact"]
