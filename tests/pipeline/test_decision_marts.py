@@ -112,20 +112,48 @@ def test_budgets_are_coloured_and_spend_is_kept_whole(pipeline_run: PipelineRun)
     assert planned > 0
 
 
-def test_every_hardware_catalogue_item_has_its_label(pipeline_run: PipelineRun) -> None:
+def test_every_catalogue_item_has_its_label(pipeline_run: PipelineRun) -> None:
     items = latest_rows(read_table(pipeline_run.paths.lake, "servicenow", "sc_cat_item"))
     hardware = set(items.filter(pl.col("model") != "")["sys_id"].to_list())
     rows = query(
         pipeline_run.paths,
-        "select catalogue_item_id, label_en, label_fr, life_impact, life_impact_min,"
-        " life_impact_max from mart_catalogue_item_impact"
+        "select catalogue_item_id, model_id, label_en, label_fr, life_impact, life_impact_min,"
+        " life_impact_max, impact_per_year from mart_catalogue_item_impact"
         " where criterion = 'climate_change' and is_default_country",
     )
-    assert {row[0] for row in rows} == hardware
-    for _, english, french, life, low, high in rows:
+    assert {row[0] for row in rows if row[1] is not None} == hardware
+    services = [row for row in rows if row[1] is None]
+    # The metropolis's service items are requested for its services: each has its share.
+    assert services and {row[0] for row in services} <= set(items["sys_id"].to_list()) - hardware
+    for _, model, english, french, life, low, high, per_year in rows:
+        if model is None:
+            assert english.endswith(" CO2e per year") and french.endswith(" CO2e par an")
+            assert life is None and per_year > 0
+            continue
         assert english.startswith("≈ ") and " CO2e over " in english
         assert french.startswith("≈ ") and " CO2e sur " in french
         assert low <= life <= high
+
+
+def test_budgets_carry_the_footprint_of_the_contracts_they_pay(
+    pipeline_run: PipelineRun,
+) -> None:
+    """Every contract an expense line pays for has its whole climate footprint on the budget
+    lines of its kind (shared between its lines by amount, so the shares add up)."""
+    ((on_budgets, of_contracts),) = query(
+        pipeline_run.paths,
+        """
+        select
+            (select sum(kgco2e) from mart_budget_colour
+             where status = 'spent' and budget_line in (select contract_kind from dim_contracts)),
+            (select sum(value) from fct_footprint
+             where source_kind = 'contract' and criterion = 'climate_change'
+                 and method = 'amortised'
+                 and contract_id in (select contract_id from dim_contracts where paid_amount > 0))
+        """,
+    )
+    assert of_contracts > 0
+    assert on_budgets == pytest.approx(of_contracts, rel=1e-9)
 
 
 def test_keep_or_replace_decides_by_the_break_even(pipeline_run: PipelineRun) -> None:

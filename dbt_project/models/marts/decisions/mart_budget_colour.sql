@@ -60,14 +60,16 @@ catalogue as (
     select
         *,
         row_number() over (
-            partition by catalogue_item_id order by is_default_country desc, country_code
+            partition by catalogue_item_id order by is_default_country desc, country_code asc
         ) as country_rank
     from {{ ref('mart_catalogue_item_impact') }}
     where criterion = 'climate_change'
 ),
 
 colour_bands as (
-    {{ configured_rows(bands, [('colour', 'string'), ('below', 'double'), ('position', 'integer')]) }}
+    {{ configured_rows(
+        bands, [('colour', 'string'), ('below', 'double'), ('position', 'integer')]
+    ) }}
 ),
 
 -- What each record an expense line pays for causes, over all its years: an asset's rows, a
