@@ -10,6 +10,7 @@ import pytest
 
 from connectors.servicenow.settings import SettingsError
 from pipelines.config_file import configured_dbt_vars, load_config
+from pipelines.configuration import check_settings, describe
 from pipelines.scenarios import PROJECT_SCENARIOS, list_scenarios, read_scenario
 from pipelines.what_if import proposal_from_mapping
 
@@ -189,3 +190,14 @@ def test_a_proposals_trips_and_contracts_are_checked(item: dict, message: str) -
     )  # fmt: skip
     assert proposal.trips[0].km == 850.0 and proposal.trips[0].yearly
     assert proposal.contracts[0].covers_new and proposal.contracts[0].yearly_cost == 1200.0
+
+
+def test_a_bad_configuration_file_stops_every_command_first(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = write(tmp_path / "empreinte.yaml", "baseline_year: 1900\n")
+    monkeypatch.setenv("EMPREINTE_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("EMPREINTE_CONFIG", str(config))
+    with pytest.raises(SettingsError, match=f"^{config}: baseline_year: 1900 is not a year"):
+        check_settings(needs_instance=False)
+    assert "EMPREINTE_CONFIG = " in describe({})
