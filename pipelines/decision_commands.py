@@ -112,7 +112,9 @@ def register(commands: argparse._SubParsersAction) -> None:
         "scenario", help="scenarios: list, run one against the baseline, compare its last run"
     )
     actions = scenario.add_subparsers(dest="action", required=True)
-    actions.add_parser("list", help="the scenario files").set_defaults(handler=_scenario_list)
+    listing = actions.add_parser("list", help="the scenario files")
+    _data_dir(listing)
+    listing.set_defaults(handler=_scenario_list)
     run = actions.add_parser("run", help="build scenarios and their baseline, compare them")
     run.add_argument("names", nargs="+", metavar="NAME")
     _output_options(run)
@@ -123,7 +125,14 @@ def register(commands: argparse._SubParsersAction) -> None:
     compare.set_defaults(handler=_scenario_compare)
 
 
+def _data_dir(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--data-dir", help="the data folder (default: EMPREINTE_DATA_DIR, else ./data)"
+    )
+
+
 def _output_options(parser: argparse.ArgumentParser) -> None:
+    _data_dir(parser)
     parser.add_argument(
         "--criterion", default="main", help="a criterion, `main` (the three of DESIGN.md) or `all`"
     )
