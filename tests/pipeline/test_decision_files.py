@@ -94,7 +94,7 @@ def test_the_shipped_scenarios_are_valid() -> None:
     assert scenarios["electric-vans-for-transfers"].dbt_var() == {
         "vehicle_switches": [
             {"from_vehicle": "van_diesel", "to_vehicle": "van_electric", "purpose": "transfer",
-             "starts_on": "2027-01-01"}
+             "starts_on": "2025-01-01"}
         ]
     }  # fmt: skip
 

@@ -135,25 +135,20 @@ def test_every_catalogue_item_has_its_label(pipeline_run: PipelineRun) -> None:
         assert low <= life <= high
 
 
-def test_budgets_carry_the_footprint_of_the_contracts_they_pay(
+def test_budgets_carry_the_intensity_of_the_contracts_they_pay(
     pipeline_run: PipelineRun,
 ) -> None:
-    """Every contract an expense line pays for has its whole climate footprint on the budget
-    lines of its kind (shared between its lines by amount, so the shares add up)."""
-    ((on_budgets, of_contracts),) = query(
+    """The metropolis's service and telecom contracts are computed by money ratio only (0.11
+    kgCO2e/EUR for both, factors/data/emission_factors/money_base_carbone.csv): whatever part
+    of a contract is paid yet, its payments carry 0.11 kgCO2e per euro."""
+    rows = query(
         pipeline_run.paths,
-        """
-        select
-            (select sum(kgco2e) from mart_budget_colour
-             where status = 'spent' and budget_line in (select contract_kind from dim_contracts)),
-            (select sum(value) from fct_footprint
-             where source_kind = 'contract' and criterion = 'climate_change'
-                 and method = 'amortised'
-                 and contract_id in (select contract_id from dim_contracts where paid_amount > 0))
-        """,
+        "select budget_line, kgco2e_per_euro, spend from mart_budget_colour"
+        " where status = 'spent' and budget_line in ('service', 'telecom')",
     )
-    assert of_contracts > 0
-    assert on_budgets == pytest.approx(of_contracts, rel=1e-9)
+    assert {row[0] for row in rows} == {"service", "telecom"}
+    for line, per_euro, spend in rows:
+        assert per_euro == pytest.approx(0.11, rel=1e-9), (line, spend)
 
 
 def test_keep_or_replace_decides_by_the_break_even(pipeline_run: PipelineRun) -> None:

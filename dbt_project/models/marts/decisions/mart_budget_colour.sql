@@ -3,11 +3,14 @@
 -- euro and a colour band (var `budget_colour_bands`).
 --   spent    expense lines (`fm_expense_line`): a line paying for a record the footprint knows
 --            (its `source_id`: a hardware asset or a contract) carries that record's footprint
---            (climate change, amortised, over all years: a device's embodied impact, not its
---            use; a contract's money ratio or interventions) shared between the record's lines
---            by amount; the budget line is what it buys (the device category, the contract
---            kind), else `untraced` (no kgCO2e). A contract not counted (a lease, a
---            warranty: the equipment's own rows carry it) has no kgCO2e;
+--            (climate change, amortised, over all years): a device's embodied impact (not its
+--            use) shared between the device's lines by amount; a contract's footprint (money
+--            ratio or interventions) per euro of the spend it was computed from
+--            (int_contract_years_spread) × the line's amount, so a payment carries the
+--            contract's intensity whatever part of the contract is paid yet. The budget line is
+--            what it buys (the device category, the contract kind), else `untraced` (no
+--            kgCO2e). A contract not counted (a lease, a warranty: the equipment's own rows
+--            carry it) has no kgCO2e;
 --   planned  requested items still in flight (var `requests_in_flight_stages`): quantity ×
 --            the catalogue price, and quantity × what ordering one causes
 --            (mart_catalogue_item_impact): a hardware item's embodied impact (budget line: its
@@ -43,6 +46,15 @@ cost_centers as (
 
 contracts as (
     select * from {{ ref('dim_contracts') }}
+),
+
+-- The spend each counted contract's footprint was computed from, over the reporting years.
+contract_spend as (
+    select
+        contract_id,
+        sum(year_spend) as counted_spend
+    from {{ ref('int_contract_years_spread') }}
+    group by contract_id
 ),
 
 requests as (
@@ -87,13 +99,16 @@ lines as (
     select
         expense_lines.*,
         caused.kgco2e as record_kgco2e,
-        sum(expense_lines.amount) over (partition by expense_lines.source_record_id)
-            as record_amount,
+        coalesce(
+            contract_spend.counted_spend,
+            sum(expense_lines.amount) over (partition by expense_lines.source_record_id)
+        ) as record_amount,
         coalesce(assets.device_category, contracts.contract_kind) as record_line
     from expense_lines
     left join caused on expense_lines.source_record_id = caused.record_id
     left join assets on expense_lines.source_record_id = assets.asset_id
     left join contracts on expense_lines.source_record_id = contracts.contract_id
+    left join contract_spend on expense_lines.source_record_id = contract_spend.contract_id
 ),
 
 spent as (
