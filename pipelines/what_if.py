@@ -133,8 +133,16 @@ def read_proposal(path: Path) -> Proposal:
 
 def proposal_from_mapping(content: Mapping[str, Any], where: str) -> Proposal:
     """A checked proposal from its fields."""
-    known = {"title", "starts_on", "years", "devices", "servers", "replacements", "trips"}
-    known |= {"contracts"}
+    known = {
+        "title",
+        "starts_on",
+        "years",
+        "devices",
+        "servers",
+        "replacements",
+        "trips",
+        "contracts",
+    }
     unknown = sorted(set(content) - known)
     if unknown:
         raise SettingsError(
