@@ -109,7 +109,10 @@ final as (
         years.reporting_year,
         rates.criterion,
         cast(
-            power(1 - rates.yearly_reduction_rate, years.reporting_year - {{ var('baseline_year') }})
+            power(
+                1 - rates.yearly_reduction_rate,
+                years.reporting_year - {{ var('baseline_year') }}
+            )
             as {{ type_double() }}
         ) as target_share_of_baseline,
         rates.source as target_source,

@@ -39,6 +39,27 @@ gaps as (
     select * from {{ ref('fct_footprint_gaps') }}
 ),
 
+-- The measures each quarantined batch and each year's footprint give a row of.
+quarantine_measures as (
+    select 'quarantined_batches' as measure
+    union all
+    select 'quarantined_rows' as measure
+),
+
+footprint_measure_names as (
+    select 'footprint' as measure
+    union all
+    select 'footprint_on_category_defaults' as measure
+    union all
+    select 'footprint_on_proxies' as measure
+    union all
+    select 'footprint_on_money_ratios' as measure
+    union all
+    select 'footprint_on_default_grid' as measure
+    union all
+    select 'footprint_on_fallback_factors' as measure
+),
+
 landing_measures as (
     select
         source_name,
@@ -58,7 +79,10 @@ landing_measures as (
         case when is_row_rejected then 'rejected_rows' else 'flagged_cells' end as measure,
         reason as detail,
         case
-            when is_row_rejected then count(distinct batch_id || '/' || cast(row_number as {{ dbt.type_string() }}))
+            when is_row_rejected
+                then count(
+                    distinct batch_id || '/' || cast(row_number as {{ dbt.type_string() }})
+                )
             else count(*)
         end as value,
         case when is_row_rejected then 'rows' else 'cells' end as unit
@@ -66,20 +90,27 @@ landing_measures as (
     group by source_name, table_name, {{ year_of('rejected_at') }}, is_row_rejected, reason
     union all
     select
-        source_name,
-        table_name,
-        {{ year_of('quarantined_at') }} as reporting_year,
-        measure,
-        quarantine_stage as detail,
-        case measure when 'quarantined_batches' then count(*) else sum(row_count) end as value,
-        case measure when 'quarantined_batches' then 'batches' else 'rows' end as unit
+        quarantined.source_name,
+        quarantined.table_name,
+        {{ year_of('quarantined.quarantined_at') }} as reporting_year,
+        quarantine_measures.measure,
+        quarantined.quarantine_stage as detail,
+        case quarantine_measures.measure
+            when 'quarantined_batches' then count(*)
+            else sum(quarantined.row_count)
+        end as value,
+        case quarantine_measures.measure
+            when 'quarantined_batches' then 'batches'
+            else 'rows'
+        end as unit
     from quarantined
-    cross join (
-        select 'quarantined_batches' as measure
-        union all
-        select 'quarantined_rows' as measure
-    ) as measures
-    group by source_name, table_name, {{ year_of('quarantined_at') }}, measure, quarantine_stage
+    cross join quarantine_measures
+    group by
+        quarantined.source_name,
+        quarantined.table_name,
+        {{ year_of('quarantined.quarantined_at') }},
+        quarantine_measures.measure,
+        quarantined.quarantine_stage
 ),
 
 -- The climate footprint's rows with what they rest on.
@@ -133,19 +164,7 @@ footprint_measures as (
         case when measures.measure = 'footprint' then bases.footprint_max end as value_max,
         bases.footprint
     from bases
-    cross join (
-        select 'footprint' as measure
-        union all
-        select 'footprint_on_category_defaults' as measure
-        union all
-        select 'footprint_on_proxies' as measure
-        union all
-        select 'footprint_on_money_ratios' as measure
-        union all
-        select 'footprint_on_default_grid' as measure
-        union all
-        select 'footprint_on_fallback_factors' as measure
-    ) as measures
+    cross join footprint_measure_names as measures
 ),
 
 fallback_rows as (

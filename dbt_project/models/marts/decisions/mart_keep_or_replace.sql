@@ -105,7 +105,8 @@ acquisitions as (
         model_id,
         sum(
             case
-                when acquired_on >= {{ add_days(as_of_date(), -365) }}
+                when
+                    acquired_on >= {{ add_days(as_of_date(), -365) }}
                     and acquired_on < {{ as_of_date() }}
                     then 1
                 else 0
@@ -123,7 +124,7 @@ replacements as (
         model_id as replacement_model_id,
         row_number() over (
             partition by device_category
-            order by recent_acquisitions desc, last_acquired_on desc, model_id
+            order by recent_acquisitions desc, last_acquired_on desc, model_id asc
         ) as replacement_rank
     from acquisitions
 ),
