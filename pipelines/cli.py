@@ -1,5 +1,5 @@
 """The `empreinte` command line: demo, run, query, status, publish, config, dev, fake-servicenow,
-factors, report, explain, dashboard, publish-catalogue."""
+factors, report, explain, dashboard, publish-catalogue, what-if, scenario."""
 
 from __future__ import annotations
 
@@ -147,10 +147,12 @@ def _parser() -> argparse.ArgumentParser:
     fake.set_defaults(handler=_fake_servicenow)
 
     from factors.commands import register
+    from pipelines.decision_commands import register as register_decisions
     from pipelines.portal import register as register_portal
     from pipelines.reporting.commands import register as register_reporting
 
     register(commands)
+    register_decisions(commands)
     register_reporting(commands)
     register_portal(commands)
     return parser

@@ -19,6 +19,7 @@ import duckdb
 from dotenv import dotenv_values
 
 from connectors.servicenow.settings import ServiceNowSettings, SettingsError
+from pipelines.config_file import load_config
 from pipelines.lock import wait_seconds_from_env
 from pipelines.mart_gates import band_from_env
 from pipelines.published import keep_from_env
@@ -48,6 +49,7 @@ VARIABLES: tuple[str, ...] = (
     "EMPREINTE_TIME_ZONE",
     "EMPREINTE_FACTOR_SET",
     "EMPREINTE_FACTOR_OVERRIDES",
+    "EMPREINTE_CONFIG",
     "EMPREINTE_SCHEDULE_CRON",
     "EMPREINTE_SCHEDULE_TIMEZONE",
     "EMPREINTE_LOCK_WAIT_SECONDS",
@@ -91,6 +93,7 @@ def check_settings(*, needs_instance: bool) -> None:
         band_from_env,
         _check_memory_limit,
         _check_schedule,
+        load_config,  # the decisions' file (EMPREINTE_CONFIG), when there is one
     ]
     if needs_instance and not os.environ.get("EMPREINTE_EXPORTS_DIR", "").strip():
         checks.append(_check_instance)

@@ -11,7 +11,9 @@ from typing import Any
 import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
 
+from pipelines.config_file import configured_dbt_vars
 from pipelines.resources import WarehouseResource
+from pipelines.variant_builds import ScenarioPaths, ensure_runs_schema
 from pipelines.warehouse import prepare_build
 
 DBT_PROJECT_DIR = Path(__file__).resolve().parents[1] / "dbt_project"
@@ -96,9 +98,14 @@ def dbt_models(
     # dbt runs as a subprocess and reads the lake, build file and DuckDB settings from its
     # environment; its artefacts stay in one folder per data folder, reused run after run.
     os.environ.update(paths.dbt_env())
+    # The scenario runs the decision marts compare and the action plans adopt.
+    runs = ScenarioPaths.of(paths).runs
+    ensure_runs_schema(runs)
+    os.environ["EMPREINTE_SCENARIO_RUNS"] = str(runs)
     target = paths.data_dir / "build" / "dbt"
     dbt_vars = json.dumps(
-        {"run_id": context.run.run_id}
+        configured_dbt_vars()  # the configuration file's decisions (baseline year...)
+        | {"run_id": context.run.run_id}
         | ({"as_of": warehouse.as_of_date} if warehouse.as_of_date else {})
     )
     yield from dbt.cli(["build", "--vars", dbt_vars], context=context, target_path=target).stream()

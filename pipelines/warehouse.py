@@ -39,6 +39,13 @@ MARTS: tuple[str, ...] = (
     "dim_travel_modes",
     "dim_factors",
     "fct_footprint_inputs",
+    "mart_trajectory",
+    "mart_keep_or_replace",
+    "mart_scenario_comparison",
+    "mart_action_plan_effects",
+    "mart_data_quality",
+    "mart_catalogue_item_impact",
+    "mart_budget_colour",
 )
 # What is archived per factor set at each publish, so a new edition never erases an old one.
 EDITION_MART = "fct_footprint_yearly"

@@ -376,10 +376,21 @@ TABLES: tuple[TableSpec, ...] = (
         types_source=DOCS + " (Procurement, transfer order lines)",
     ),
     TableSpec(
+        "sc_cat_item",
+        (
+            "name",
+            ref("category", "sc_category"),
+            Field("price", CURRENCY),
+            ref("model", "cmdb_model"),
+            Field("active", BOOLEAN),
+        ),
+        "Service catalogue items agents order (read by mart_catalogue_item_impact).",
+        types_source=DOCS + " (Service Catalog)",
+    ),
+    TableSpec(
         "sc_req_item",
         (
             "number",
-            # The catalogue item ordered: sc_cat_item is not extracted (nothing reads it yet).
             ref("cat_item", "sc_cat_item"),
             Field("quantity", INTEGER),
             Field("opened_at", DATE_TIME),

@@ -41,3 +41,8 @@
 {% macro as_of_date() -%}
     {%- if var('as_of') -%} cast('{{ var("as_of") }}' as date) {%- else -%} current_date {%- endif -%}
 {%- endmacro %}
+
+{#- A lifetime in years as whole months, at least one, so an amortisation window is never empty. -#}
+{% macro lifetime_months(years) -%}
+    greatest(cast(round(({{ years }}) * 12) as integer), 1)
+{%- endmacro %}

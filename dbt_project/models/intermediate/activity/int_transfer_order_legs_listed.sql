@@ -1,7 +1,8 @@
 -- The trips that carried each shipped transfer order: the logged vehicle trips naming it, else
 -- one estimated leg between the two stockrooms' sites, by the configured vehicle and operator,
 -- its distance from their coordinates × the road detour factor, on its ship (else delivery)
--- date. Draft and cancelled orders moved nothing.
+-- date. Draft and cancelled orders moved nothing. A scenario may switch the estimated legs'
+-- vehicle as a transfer's (lever `vehicle_switches`, macros/scenario_levers.sql).
 with
 
 orders as (
@@ -63,7 +64,9 @@ estimated_legs as (
         transfer_order_id,
         transfer_order_number as leg_id,
         shipped_on as carried_on,
-        '{{ var("transfer_vehicle_type") }}' as vehicle_type,
+        {{ switched_vehicle(
+            "'" ~ var("transfer_vehicle_type") ~ "'", "'transfer'", 'shipped_on'
+        ) }} as vehicle_type,
         '{{ var("transfer_operator") }}' as operator,
         from_location_id,
         to_location_id,

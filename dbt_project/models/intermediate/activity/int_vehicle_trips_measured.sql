@@ -1,7 +1,8 @@
 -- Each logged vehicle trip with its distance and what it was for (DESIGN.md, "Transport"): the
 -- logged kilometres when present, else the great-circle distance between the two sites'
 -- coordinates × the road detour factor. A trip that carried a known transfer order is counted
--- through the order's lines; an intervention under a known contract, through the contract.
+-- through the order's lines; an intervention under a known contract, through the contract. A
+-- scenario may switch the vehicle (lever `vehicle_switches`, macros/scenario_levers.sql).
 with
 
 trips as (
@@ -42,7 +43,7 @@ final as (
     select
         trip_id,
         trip_on,
-        vehicle_type,
+        {{ switched_vehicle('vehicle_type', 'purpose', 'trip_on') }} as vehicle_type,
         purpose,
         operator,
         from_location_id,

@@ -2,7 +2,8 @@
 -- `default_country_code`), and whether its site is a data centre (DESIGN.md, "Use": decided
 -- by the site, not the category). A site is a data centre when it, or the site it belongs to,
 -- is listed in `data_centre_locations` (a sys_id, or a name pattern: `%datacenter%`), or has a
--- PUE of its own in the factor set (parameter `pue`, scope `datacentre`, key its sys_id).
+-- PUE of its own in the factor set (parameter `pue`, scope `datacentre`, key its sys_id). A
+-- scenario may move a site's assets to another (lever `relocations`, macros/scenario_levers.sql).
 with
 
 assets as (
@@ -41,6 +42,36 @@ data_centres as (
         {%- endfor %}
 ),
 
+relocations as (
+    {{ scenario_lever_rows('relocations') }}
+),
+
+-- Scenario lever: the assets of a site count as being at another (the first of the sites the
+-- pattern names). No row in the nightly build.
+moved as (
+    select
+        assets.asset_id,
+        min(targets.location_id) as location_id
+    from assets
+    inner join locations as origins on assets.location_id = origins.location_id
+    inner join relocations
+        on {{ matches_site('origins.location_id', 'origins.location_name',
+            'relocations.from_location') }}
+    inner join locations as targets
+        on {{ matches_site('targets.location_id', 'targets.location_name',
+            'relocations.to_location') }}
+    group by assets.asset_id
+),
+
+placed as (
+    select
+        assets.asset_id,
+        assets.town_id,
+        coalesce(moved.location_id, assets.location_id) as location_id
+    from assets
+    left join moved on assets.asset_id = moved.asset_id
+),
+
 final as (
     select
         assets.asset_id,
@@ -57,7 +88,7 @@ final as (
         coalesce(site_centres.location_id, parent_centres.location_id) as data_centre_id,
         coalesce(site_centres.location_id, parent_centres.location_id) is not null
             as is_in_data_centre
-    from assets
+    from placed as assets
     left join locations on assets.location_id = locations.location_id
     left join data_centres as site_centres on assets.location_id = site_centres.location_id
     left join data_centres as parent_centres

@@ -1,7 +1,8 @@
 -- Each asset's lifetime (DESIGN.md, "Lifetime"): the model's own figure, else its device
 -- category's, else the configured default (`default_lifetime_years`), so every asset that gets
 -- a factor is amortised over a window and both accounting methods sum to the same total over
--- its life. Figures valid on the acquisition date first (macros/factor_choice.sql).
+-- its life. Figures valid on the acquisition date first (macros/factor_choice.sql). A scenario
+-- may extend the lifetime of a category (lever `lifetime_extensions`, macros/scenario_levers.sql).
 with
 
 assets as (
@@ -15,6 +16,10 @@ dates as (
 lifetimes as (
     select * from {{ ref('stg_factors__parameters') }}
     where parameter = 'lifetime_years' and value is not null
+),
+
+extensions as (
+    {{ scenario_lever_rows('lifetime_extensions') }}
 ),
 
 candidates as (
@@ -55,16 +60,42 @@ chosen as (
         on assets.asset_id = candidates.asset_id and candidates.candidate_rank = 1
 ),
 
+-- Scenario lever: an asset still amortised on the lever's start day (its window not ended,
+-- not disposed before) is kept longer. No row in the nightly build.
+extended as (
+    select
+        chosen.asset_id,
+        sum(extensions.years) as lifetime_extension_years
+    from chosen
+    inner join assets on chosen.asset_id = assets.asset_id
+    inner join dates on chosen.asset_id = dates.asset_id
+    inner join extensions
+        on
+            assets.device_category = extensions.device_category
+            and (
+                extensions.starts_on is null
+                or (
+                    {{ add_months('dates.acquired_on', lifetime_months('chosen.lifetime_years')) }}
+                    > extensions.starts_on
+                    and coalesce(dates.disposed_on > extensions.starts_on, true)
+                )
+            )
+    group by chosen.asset_id
+),
+
 final as (
     select
-        asset_id,
-        lifetime_years,
-        -- Whole months, at least one, so the amortisation window is never empty.
-        greatest(cast(round(lifetime_years * 12) as integer), 1) as lifetime_months,
-        lifetime_parameter_id,
-        lifetime_source,
-        lifetime_fallback
+        chosen.asset_id,
+        chosen.lifetime_years + coalesce(extended.lifetime_extension_years, 0) as lifetime_years,
+        {{ lifetime_months(
+            'chosen.lifetime_years + coalesce(extended.lifetime_extension_years, 0)'
+        ) }} as lifetime_months,
+        chosen.lifetime_parameter_id,
+        chosen.lifetime_source,
+        chosen.lifetime_fallback,
+        coalesce(extended.lifetime_extension_years, 0) as lifetime_extension_years
     from chosen
+    left join extended on chosen.asset_id = extended.asset_id
 )
 
 select * from final
