@@ -1,0 +1,231 @@
+"""``make benchmark`` (S and M) and ``make benchmark SCALE=L``: every figure of issue 12 for each
+scale, in one run on one machine, printed as a table and written as JSON under
+``benchmarks/results/``.
+
+Per scale:
+- S and M: the fake instance in a process of its own; a full extraction over HTTP at
+  concurrency 4 (``extraction.py``); then the whole nightly run against it (``nightly.py``).
+  At M, a day of changes on the instance (1% of assets changed, 0.1% deleted) and the
+  incremental night that follows.
+- L: the metropolis ×100 written straight to export files (``connectors/servicenow/fake/
+  bulk.py``), and the whole nightly run reading them.
+- On the lake the night left: the hand-written reference script and three dbt builds
+  (``transformation.py``), the reference checked against dbt's rows; and the peer
+  (``peer.py``).
+
+Data goes under ``data/benchmark/<scale>/`` (replaced at each run).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import time
+from datetime import UTC, datetime
+from importlib.metadata import version
+from pathlib import Path
+from typing import Any
+
+from benchmarks import extraction, nightly, peer, transformation
+from connectors.servicenow.fake.bulk import write_exports
+
+REPO = Path(__file__).resolve().parents[1]
+RESULTS = Path(__file__).with_name("results")
+# XS: a quick try of the harness itself.
+SCALES = {"XS": 0.1, "S": 1.0, "M": 10.0, "L": 100.0}
+# Targets of issue 12 (ratios and rates; memory in MiB).
+TARGETS = {
+    "fct_footprint_models_vs_reference": 1.5,
+    "models_and_tests_vs_reference": 3.0,
+    "incremental_vs_full_night": 0.2,
+    "client_overhead": 0.2,
+    "client_rows_per_cpu_s": 100_000,
+    "peer_throughput_ratio": 1_000,
+    "peak_rss_mb_at_L": 4096,
+}
+
+
+def measure_scale(name: str, root: Path) -> dict[str, Any]:
+    """Every figure of one scale."""
+    scale = SCALES[name]
+    data = root / name
+    shutil.rmtree(data, ignore_errors=True)
+    data.mkdir(parents=True)
+    figures: dict[str, Any] = {"scale": scale}
+    if name == "L":
+        started = time.perf_counter()
+        figures["generated_rows"] = sum(write_exports(data / "exports", scale).values())
+        figures["generation_s"] = time.perf_counter() - started
+        _say(name, f"generated {figures['generated_rows']:,} rows")
+        figures["night"] = nightly.night(data, {"EMPREINTE_EXPORTS_DIR": str(data / "exports")})
+        shutil.rmtree(data / "exports")
+    else:
+        with extraction.FakeProcess(scale) as fake:
+            figures["extraction"] = extraction.measure(fake, data / "extraction_lake")
+            shutil.rmtree(data / "extraction_lake")
+            _say(name, f"extraction {figures['extraction']['rows_per_s']:,.0f} rows/s")
+            env = nightly.fake_env(fake.url)
+            figures["night"] = nightly.night(data, env)
+            _say(name, f"night {figures['night']['wall_s']:.0f} s")
+            if name == "M":
+                figures["changes"] = nightly.change_fleet(fake.url)
+                figures["incremental_night"] = nightly.night(data, env)
+                figures["incremental_vs_full_night"] = (
+                    figures["incremental_night"]["wall_s"] / figures["night"]["wall_s"]
+                )
+                _say(name, f"incremental night {figures['incremental_night']['wall_s']:.0f} s")
+    figures.update(_transformation(name, data))
+    figures["peer"] = peer.measure(data / "lake", data / "benchmark_builds" / "dbt_models.duckdb")
+    _say(name, f"peer ratio {figures['peer']['throughput_ratio']:,.0f}")
+    shutil.rmtree(data / "benchmark_builds", ignore_errors=True)
+    return figures
+
+
+def _transformation(name: str, data: Path) -> dict[str, Any]:
+    lake, builds = data / "lake", data / "benchmark_builds"
+    builds.mkdir(exist_ok=True)
+    editions = data / "editions"
+    figures: dict[str, Any] = {}
+    reference = builds / "reference.duckdb"
+    figures["reference"] = transformation.measure_reference(
+        lake, reference, nightly.AS_OF
+    ).as_dict()
+    _say(name, f"reference {figures['reference']['wall_s']:.0f} s")
+    for build in transformation.BUILDS:
+        database = builds / f"{build}.duckdb"
+        figures[build] = transformation.measure_dbt(
+            build, lake, editions, database, nightly.AS_OF
+        ).as_dict()
+        _say(name, f"{build} {figures[build]['wall_s']:.0f} s")
+        if build != "dbt_models":
+            database.unlink(missing_ok=True)
+    figures["check"] = transformation.compare(reference, builds / "dbt_models.duckdb")
+    base = figures["reference"]["wall_s"]
+    figures["fct_footprint_models_vs_reference"] = (
+        figures["dbt_fct_footprint_models"]["wall_s"] / base
+    )
+    figures["models_vs_reference"] = figures["dbt_models"]["wall_s"] / base
+    figures["models_and_tests_vs_reference"] = figures["dbt_models_and_tests"]["wall_s"] / base
+    return figures
+
+
+def environment() -> dict[str, Any]:
+    """Machine and versions, for the record."""
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor(),
+    )
+    memory_kb = int(Path("/proc/meminfo").read_text().split()[1])
+    commit = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True, text=True
+    ).stdout.strip()
+    return {
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "memory_gib": round(memory_kb / 2**20, 1),
+        "os": platform.platform(),
+        "python": platform.python_version(),
+        "versions": {
+            package: version(package)
+            for package in ("duckdb", "dbt-core", "dbt-duckdb", "dagster", "polars", "boaviztapi")
+        },
+        "commit": commit,
+        "duckdb_memory_limit": transformation.duckdb_settings()["memory_limit"],
+    }
+
+
+def print_table(results: dict[str, dict[str, Any]]) -> None:
+    """The figures side by side, one column per scale."""
+    rows = [
+        ("assets (x 25,000)", lambda r: r["scale"]),
+        ("night: wall s", lambda r: r["night"]["wall_s"]),
+        ("night: peak RSS MiB", lambda r: r["night"]["peak_rss_mb"]),
+        ("night: extract+check s", lambda r: r["night"]["steps_s"].get("extract_and_check")),
+        ("night: factors s", lambda r: r["night"]["steps_s"].get("factors")),
+        ("night: dbt build s", lambda r: r["night"]["steps_s"].get("dbt_build")),
+        ("night: publish s", lambda r: r["night"]["steps_s"].get("publish")),
+        ("incremental night s", lambda r: r.get("incremental_night", {}).get("wall_s")),
+        ("incremental / full", lambda r: r.get("incremental_vs_full_night")),
+        ("fct_footprint rows", lambda r: r["check"]["dbt_rows"]),
+        ("reference s", lambda r: r["reference"]["wall_s"]),
+        ("reference peak MiB", lambda r: r["reference"]["peak_rss_mb"]),
+        ("dbt +fct_footprint s", lambda r: r["dbt_fct_footprint_models"]["wall_s"]),
+        ("  / reference", lambda r: r["fct_footprint_models_vs_reference"]),
+        ("dbt models s", lambda r: r["dbt_models"]["wall_s"]),
+        ("  / reference", lambda r: r["models_vs_reference"]),
+        ("dbt models+tests s", lambda r: r["dbt_models_and_tests"]["wall_s"]),
+        ("  / reference", lambda r: r["models_and_tests_vs_reference"]),
+        ("dbt models+tests peak MiB", lambda r: r["dbt_models_and_tests"]["peak_rss_mb"]),
+        ("reference = dbt", lambda r: r["check"]["identical"]),
+        ("extraction rows/s", lambda r: r.get("extraction", {}).get("rows_per_s")),
+        ("client rows/CPU-s", lambda r: r.get("extraction", {}).get("client_rows_per_cpu_s")),
+        ("client overhead", lambda r: r.get("extraction", {}).get("client_overhead")),
+        ("peer assets/s", lambda r: r["peer"]["peer_assets_per_s"]),
+        ("warehouse assets/s", lambda r: r["peer"]["warehouse_assets_per_s"]),
+        ("peer ratio", lambda r: r["peer"]["throughput_ratio"]),
+        ("peer largest difference", lambda r: r["peer"]["largest_relative_difference"]),
+    ]
+    scales = list(results)
+    print(f"\n{'figure':<28}" + "".join(f"{s:>16}" for s in scales))
+    for label, get in rows:
+        cells = []
+        for scale in scales:
+            try:
+                value = get(results[scale])
+            except (KeyError, TypeError):
+                value = None
+            cells.append(_cell(value))
+        print(f"{label:<28}" + "".join(f"{cell:>16}" for cell in cells))
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return "-"
+    if isinstance(value, bool):
+        return "yes" if value else "NO"
+    if isinstance(value, float):
+        if value != 0 and abs(value) < 0.01:
+            return f"{value:.1e}"
+        return f"{value:,.2f}" if abs(value) < 100 else f"{value:,.0f}"
+    return f"{value:,}"
+
+
+def _say(scale: str, message: str) -> None:
+    print(f"[{datetime.now():%H:%M:%S}] {scale}: {message}", flush=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scales", nargs="+", choices=list(SCALES), default=["S", "M"])
+    parser.add_argument("--data", type=Path, default=REPO / "data" / "benchmark")
+    options = parser.parse_args()
+    results: dict[str, dict[str, Any]] = {}
+    started = datetime.now(UTC)
+    for scale in options.scales:
+        results[scale] = measure_scale(scale, options.data.resolve())
+    report = {
+        "started_at": started.isoformat(timespec="seconds"),
+        "command": "make benchmark"
+        + ("" if options.scales == ["S", "M"] else f" SCALE={' '.join(options.scales)}"),
+        "environment": environment(),
+        "targets": TARGETS,
+        "results": results,
+    }
+    RESULTS.mkdir(exist_ok=True)
+    path = RESULTS / f"{started:%Y-%m-%dT%H%M}-{'-'.join(options.scales)}.json"
+    path.write_text(json.dumps(report, indent=1, default=str))
+    print_table(results)
+    print(f"\nwritten {path.relative_to(REPO)}")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
