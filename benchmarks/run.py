@@ -210,19 +210,21 @@ def main() -> None:
     options = parser.parse_args()
     results: dict[str, dict[str, Any]] = {}
     started = datetime.now(UTC)
-    for scale in options.scales:
-        results[scale] = measure_scale(scale, options.data.resolve())
-    report = {
-        "started_at": started.isoformat(timespec="seconds"),
-        "command": "make benchmark"
-        + ("" if options.scales == ["S", "M"] else f" SCALE={' '.join(options.scales)}"),
-        "environment": environment(),
-        "targets": TARGETS,
-        "results": results,
-    }
     RESULTS.mkdir(exist_ok=True)
     path = RESULTS / f"{started:%Y-%m-%dT%H%M}-{'-'.join(options.scales)}.json"
-    path.write_text(json.dumps(report, indent=1, default=str))
+    for scale in options.scales:
+        # Written after each scale: a long run stopped at M keeps the figures of S.
+        results[scale] = measure_scale(scale, options.data.resolve())
+        report = {
+            "started_at": started.isoformat(timespec="seconds"),
+            "command": "make benchmark"
+            + ("" if options.scales == ["S", "M"] else f" SCALE={' '.join(options.scales)}"),
+            "environment": environment(),
+            "load_average": os.getloadavg(),
+            "targets": TARGETS,
+            "results": results,
+        }
+        path.write_text(json.dumps(report, indent=1, default=str))
     print_table(results)
     print(f"\nwritten {path.relative_to(REPO)}")
 
