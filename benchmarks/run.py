@@ -26,7 +26,9 @@ import shutil
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime
+from functools import partial
 from importlib.metadata import version
 from pathlib import Path
 from typing import Any
@@ -50,8 +52,9 @@ TARGETS = {
 }
 
 
-def measure_scale(name: str, root: Path) -> dict[str, Any]:
-    """Every figure of one scale."""
+def measure_scale(name: str, root: Path, save: Callable[[dict[str, Any]], None]) -> dict[str, Any]:
+    """Every figure of one scale, ``save``d after each step (the cheapest and most asked-for
+    first: a run stopped early keeps what it measured)."""
     scale = SCALES[name]
     data = root / name
     shutil.rmtree(data, ignore_errors=True)
@@ -63,15 +66,20 @@ def measure_scale(name: str, root: Path) -> dict[str, Any]:
         figures["generation_s"] = time.perf_counter() - started
         _say(name, f"generated {figures['generated_rows']:,} rows")
         figures["night"] = nightly.night(data, {"EMPREINTE_EXPORTS_DIR": str(data / "exports")})
+        save(figures)
         shutil.rmtree(data / "exports")
+        _transformation(name, data, figures, save)
     else:
         with extraction.FakeProcess(scale) as fake:
             figures["extraction"] = extraction.measure(fake, data / "extraction_lake")
             shutil.rmtree(data / "extraction_lake")
             _say(name, f"extraction {figures['extraction']['rows_per_s']:,.0f} rows/s")
+            save(figures)
             env = nightly.fake_env(fake.url)
             figures["night"] = nightly.night(data, env)
             _say(name, f"night {figures['night']['wall_s']:.0f} s")
+            save(figures)
+            _transformation(name, data, figures, save)
             if name == "M":
                 figures["changes"] = nightly.change_fleet(fake.url)
                 figures["incremental_night"] = nightly.night(data, env)
@@ -79,39 +87,38 @@ def measure_scale(name: str, root: Path) -> dict[str, Any]:
                     figures["incremental_night"]["wall_s"] / figures["night"]["wall_s"]
                 )
                 _say(name, f"incremental night {figures['incremental_night']['wall_s']:.0f} s")
-    figures.update(_transformation(name, data))
-    figures["peer"] = peer.measure(data / "lake", data / "benchmark_builds" / "dbt_models.duckdb")
-    _say(name, f"peer ratio {figures['peer']['throughput_ratio']:,.0f}")
+                save(figures)
     shutil.rmtree(data / "benchmark_builds", ignore_errors=True)
     return figures
 
 
-def _transformation(name: str, data: Path) -> dict[str, Any]:
+def _transformation(
+    name: str, data: Path, figures: dict[str, Any], save: Callable[[dict[str, Any]], None]
+) -> None:
     lake, builds = data / "lake", data / "benchmark_builds"
     builds.mkdir(exist_ok=True)
     editions = data / "editions"
-    figures: dict[str, Any] = {}
     reference = builds / "reference.duckdb"
     figures["reference"] = transformation.measure_reference(
         lake, reference, nightly.AS_OF
     ).as_dict()
     _say(name, f"reference {figures['reference']['wall_s']:.0f} s")
+    base = figures["reference"]["wall_s"]
+    kept = builds / f"{transformation.CHECKED}.duckdb"
     for build in transformation.BUILDS:
         database = builds / f"{build}.duckdb"
         figures[build] = transformation.measure_dbt(
             build, lake, editions, database, nightly.AS_OF
         ).as_dict()
+        figures[f"{build.removeprefix('dbt_')}_vs_reference"] = figures[build]["wall_s"] / base
         _say(name, f"{build} {figures[build]['wall_s']:.0f} s")
-        if build != "dbt_models":
+        if build == transformation.CHECKED:
+            figures["check"] = transformation.compare(reference, kept)
+            figures["peer"] = peer.measure(lake, kept)
+            _say(name, f"peer ratio {figures['peer']['throughput_ratio']:,.0f}")
+        else:
             database.unlink(missing_ok=True)
-    figures["check"] = transformation.compare(reference, builds / "dbt_models.duckdb")
-    base = figures["reference"]["wall_s"]
-    figures["fct_footprint_models_vs_reference"] = (
-        figures["dbt_fct_footprint_models"]["wall_s"] / base
-    )
-    figures["models_vs_reference"] = figures["dbt_models"]["wall_s"] / base
-    figures["models_and_tests_vs_reference"] = figures["dbt_models_and_tests"]["wall_s"] / base
-    return figures
+        save(figures)
 
 
 def environment() -> dict[str, Any]:
@@ -212,19 +219,25 @@ def main() -> None:
     started = datetime.now(UTC)
     RESULTS.mkdir(exist_ok=True)
     path = RESULTS / f"{started:%Y-%m-%dT%H%M}-{'-'.join(options.scales)}.json"
-    for scale in options.scales:
-        # Written after each scale: a long run stopped at M keeps the figures of S.
-        results[scale] = measure_scale(scale, options.data.resolve())
+    load: dict[str, list[float]] = {"start": list(os.getloadavg())}
+
+    def save(scale: str, figures: dict[str, Any]) -> None:
+        """The report so far, rewritten after each step: a run stopped early keeps it."""
+        results[scale] = figures
+        load["last_save"] = list(os.getloadavg())
         report = {
             "started_at": started.isoformat(timespec="seconds"),
             "command": "make benchmark"
             + ("" if options.scales == ["S", "M"] else f" SCALE={' '.join(options.scales)}"),
             "environment": environment(),
-            "load_average": os.getloadavg(),
+            "load_average_1_5_15_min": load,
             "targets": TARGETS,
             "results": results,
         }
         path.write_text(json.dumps(report, indent=1, default=str))
+
+    for scale in options.scales:
+        save(scale, measure_scale(scale, options.data.resolve(), partial(save, scale)))
     print_table(results)
     print(f"\nwritten {path.relative_to(REPO)}")
 

@@ -3,15 +3,21 @@
     Spark has no such thing: at the start of a Spark run, every source read from Parquet becomes
     a table over the same files (one `create table ... using parquet` per source, the glob as
     its path, columns merged across batches as union_by_name does). Nothing is copied.
-    What landing refused (source `landing`) stays DuckDB's: its folders may hold only
-    `_schema.*` files, which Spark skips as hidden; build with `--exclude source:landing+`.
+    Only the sources the selected models read are registered: a folder holding only its
+    `_schema.*` file (what landing refused, the editions before the first publish) has nothing
+    Spark can read (it skips names starting with `_`); build without their models with
+    `--exclude source:landing+ source:editions+`.
 -#}
 {% macro register_lake_sources() %}
     {%- if execute and target.type == 'spark' -%}
-        {%- for source in graph.sources.values() -%}
+        {%- set read = [] -%}
+        {%- for node in graph.nodes.values() if node.unique_id in selected_resources -%}
+            {%- do read.extend(node.depends_on.nodes) -%}
+        {%- endfor -%}
+        {%- for source in graph.sources.values() if source.unique_id in read -%}
             {%- set location = source.source_meta.get('external_location') or source.meta.get('external_location') or '' -%}
             {%- set found = modules.re.search("read_parquet\('([^']+)'", location) -%}
-            {%- if found and source.source_name != 'landing' -%}
+            {%- if found -%}
                 {#- A folder and a file pattern (`folder/*.parquet`, `folder/name.parquet`), or any
                     depth below the folder (`folder/**/*.parquet`). -#}
                 {%- set glob = found.group(1) | replace('{name}', source.name) -%}

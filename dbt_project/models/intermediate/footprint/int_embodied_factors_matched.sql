@@ -31,10 +31,9 @@ asset_profiles as (
         candidates.asset_id,
         cast(dates.acquired_on as {{ dbt.type_string() }})
         || '|'
-        || {{ dbt.listagg(
+        || {{ sorted_string_agg(
             "cast(candidates.match_rank as " ~ dbt.type_string() ~ ") || '=' || candidates.factor_key",
-            "'|'",
-            "order by candidates.match_rank"
+            "'|'"
         ) }} as profile_key
     from candidates
     inner join dates on candidates.asset_id = dates.asset_id
