@@ -13,7 +13,7 @@ export PATH := $(CURDIR)/$(BIN):$(PATH)
 # Lint and tests never touch the demo's data folder.
 LINT_DIR := $(CURDIR)/.lint
 
-.PHONY: demo test test-all test-reliability test-spark lint format benchmark dev clean
+.PHONY: demo test test-all test-reliability test-spark lint format benchmark dev dev-demo clean
 
 demo: $(VENV)/.synced
 	$(BIN)/empreinte demo
@@ -39,6 +39,7 @@ lint: $(VENV)/.synced
 	$(BIN)/ruff format --check .
 	mkdir -p $(LINT_DIR)
 	cd dbt_project && EMPREINTE_BUILD_DB=$(LINT_DIR)/lint.duckdb EMPREINTE_LAKE=$(LINT_DIR)/lake \
+		EMPREINTE_INTERNAL_DB=$(LINT_DIR)/internal.duckdb \
 		../$(BIN)/sqlfluff lint models
 
 format: $(VENV)/.synced
@@ -51,8 +52,14 @@ SCALE ?= S M
 benchmark: $(VENV)/.synced
 	$(BIN)/python -m benchmarks.run --scales $(SCALE)
 
+# The Dagster UI on the data folder's instance (<data>/dagster): the CLI's runs, the schedule,
+# the sensor, the checks. The configuration is checked first.
 dev: $(VENV)/.synced
-	$(BIN)/dagster dev -w workspace.yaml
+	$(BIN)/empreinte dev
+
+# The same on the demo's folder, to browse the demo's runs (schedule off).
+dev-demo: $(VENV)/.synced
+	$(BIN)/empreinte dev --demo
 
 $(UV):
 	$(PYTHON) -m venv $(TOOLS)

@@ -89,8 +89,11 @@ PARAMETER_UNITS: dict[str, str] = {
     "annual_energy_kwh": "kWh/year",
     "pue": "ratio",
     "relative_uncertainty": "ratio",
+    # An electric vehicle's consumption (scope vehicle, key a vehicle factor key): its use then
+    # follows the grid of the year.
+    "energy_kwh_per_km": "kWh/km",
 }
-PARAMETER_SCOPES: tuple[str, ...] = ("category", "model", "datacentre", "match_level")
+PARAMETER_SCOPES: tuple[str, ...] = ("category", "model", "datacentre", "match_level", "vehicle")
 
 # How specific an asset's factor is, most specific first; "unmapped" has no factor at all.
 FACTOR_MATCH_LEVELS: tuple[str, ...] = (

@@ -121,7 +121,7 @@ def servicenow_tables(
         landings = _land_exports(exports_dir, lake_dir, specs)
     else:
         landings = _extract(servicenow, warehouse, specs, selected)
-    html_dir = warehouse.paths.data_dir / "quality" / context.run_id / "landing"
+    html_dir = warehouse.paths.quality / context.run_id / "landing"
     checked = {key.asset_key for key in context.selected_asset_check_keys}
     totals = {"rows_rejected": 0, "batches_quarantined": 0}
     for name in selected:

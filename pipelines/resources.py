@@ -1,11 +1,14 @@
 """Dagster resources: thin handles on the plain libraries, configured from the environment."""
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import dagster as dg
 
 from connectors.servicenow.settings import ServiceNowSettings
+from pipelines.lock import writer_lock
 from pipelines.warehouse import WarehousePaths
 
 
@@ -15,6 +18,9 @@ class WarehouseResource(dg.ConfigurableResource):
     Empty fields are read from the environment when the run starts: ``EMPREINTE_DATA_DIR``
     (default ``data``), ``EMPREINTE_WAREHOUSE`` (default ``<data>/warehouse.duckdb``) and
     ``EMPREINTE_AS_OF`` (YYYY-MM-DD, default today).
+
+    A run that uses it holds the data folder's writer lock from its first step to its last
+    (the jobs run in one process), so no other run or command writes the folder meanwhile.
     """
 
     data_dir: str = ""
@@ -26,12 +32,19 @@ class WarehouseResource(dg.ConfigurableResource):
         default = WarehousePaths.from_env()
         data_dir = Path(self.data_dir).resolve() if self.data_dir else default.data_dir
         if self.warehouse:
-            warehouse = Path(self.warehouse).resolve()
+            warehouse = Path(self.warehouse).absolute()  # a link: never resolved
         elif self.data_dir:
             warehouse = data_dir / "warehouse.duckdb"
         else:
             warehouse = default.warehouse
         return WarehousePaths(data_dir=data_dir, warehouse=warehouse)
+
+    @contextmanager
+    def yield_for_execution(self, context: dg.InitResourceContext) -> Iterator["WarehouseResource"]:
+        run = context.dagster_run
+        command = f"Dagster run {run.run_id} of {run.job_name}" if run else "Dagster"
+        with writer_lock(self.paths.data_dir, command):
+            yield self
 
     @property
     def as_of_date(self) -> str:

@@ -13,7 +13,9 @@ HEADLINE = "criterion = 'climate_change'"
 def footprint_summary(connection: duckdb.DuckDBPyConnection, *, years: int = 5) -> str:
     """Footprint per town and year (tCO2e), totals per method, top categories and coverage."""
     latest = connection.execute(
-        f"select max(reporting_year) from fct_footprint_yearly where {HEADLINE} and stage = 'use'"
+        "select max(reporting_year) from climate_footprint_yearly where stage = 'use'"
+        # Contracts are spread over their whole term: the devices' use says which years are run.
+        " and source_kind = 'hardware_asset'"
     ).fetchall()[0][0]
     if latest is None:
         return "The published warehouse holds no footprint yet."
@@ -26,9 +28,9 @@ def footprint_summary(connection: duckdb.DuckDBPyConnection, *, years: int = 5) 
     by_town = connection.sql(
         f"""
         pivot (
-            select town_name as town, reporting_year, value / 1000 as tco2e
-            from fct_footprint_yearly
-            where {HEADLINE} and method = 'amortised'
+            select town_name as town, reporting_year, tco2e
+            from climate_footprint_yearly
+            where method = 'amortised'
                 and reporting_year between {first} and {latest}
         )
         on reporting_year using round(sum(tco2e), 1) group by town order by town
@@ -37,9 +39,9 @@ def footprint_summary(connection: duckdb.DuckDBPyConnection, *, years: int = 5) 
     totals = connection.sql(
         f"""
         pivot (
-            select method, reporting_year, value / 1000 as tco2e
-            from fct_footprint_yearly
-            where {HEADLINE} and reporting_year between {first} and {latest}
+            select method, reporting_year, tco2e
+            from climate_footprint_yearly
+            where reporting_year between {first} and {latest}
         )
         on reporting_year using round(sum(tco2e), 1) group by method order by method
         """
@@ -53,6 +55,7 @@ def footprint_summary(connection: duckdb.DuckDBPyConnection, *, years: int = 5) 
             round(100 * sum(value) / sum(sum(value)) over (), 1) as percent
         from fct_footprint
         where {HEADLINE} and method = 'amortised' and reporting_year = {latest}
+            and source_kind = 'hardware_asset'
         group by all order by tco2e desc limit 8
         """
     ).pl()
@@ -66,6 +69,25 @@ def footprint_summary(connection: duckdb.DuckDBPyConnection, *, years: int = 5) 
         order by published_factor_set, year, method
         """
     ).pl()
+    by_source = connection.sql(
+        f"""
+        pivot (
+            select source_kind as source, reporting_year, value / 1000 as tco2e
+            from mart_footprint_by_source
+            where {HEADLINE} and method = 'amortised'
+                and reporting_year between {first} and {latest}
+        )
+        on reporting_year using round(sum(tco2e), 1) group by source order by source
+        """
+    ).pl()
+    money_share = connection.execute(
+        f"""
+        select round(100 * sum(value) filter (where calculation_method = 'money_ratio')
+            / nullif(sum(value), 0), 1)
+        from mart_footprint_by_source
+        where {HEADLINE} and method = 'amortised' and reporting_year = {latest}
+        """
+    ).fetchall()[0][0]
     coverage = connection.sql(
         "select match_level, count(*) as assets from dim_hardware_assets"
         " group by all order by assets desc"
@@ -80,7 +102,10 @@ def footprint_summary(connection: duckdb.DuckDBPyConnection, *, years: int = 5) 
         f"Footprint per town, climate change, amortised (tCO2e), {first}-{latest}"
         f"{to_date}:\n{_table(by_town)}",
         f"Total per accounting method (tCO2e):\n{_table(totals)}",
-        f"Top categories in {latest} (amortised, tCO2e):\n{_table(categories)}",
+        f"Footprint per source, climate change, amortised (tCO2e); {money_share or 0}% of"
+        f" {latest} rests on money ratios:\n{_table(by_source)}",
+        f"Top categories in {latest} (the devices themselves, amortised, tCO2e):"
+        f"\n{_table(categories)}",
         f"Assets per factor match level:\n{_table(coverage)}",
     ]
     if computers.height:
@@ -104,3 +129,31 @@ def _table(frame: pl.DataFrame) -> str:
         thousands_separator=" ",
     ):
         return str(frame)
+
+
+def headline_figures(connection: duckdb.DuckDBPyConnection) -> dict[str, float]:
+    """The figures a publish is judged by: the number of assets, and climate change (tCO2e)
+    per method for the as-of year (to date) and the year before."""
+    figures: dict[str, float] = {
+        "assets": connection.execute("select count(*) from dim_hardware_assets").fetchall()[0][0]
+    }
+    for method, year, tco2e in connection.execute(
+        """
+        select method, reporting_year, round(sum(tco2e), 1)
+        from climate_footprint_yearly
+        where reporting_year between extract(year from as_of_date) - 1
+            and extract(year from as_of_date)
+        group by all order by all
+        """
+    ).fetchall():
+        figures[f"tco2e_{method}_{year}"] = tco2e
+    return figures
+
+
+def changes(current: dict[str, float], previous: dict[str, float]) -> dict[str, float]:
+    """The relative change (percent) of each figure present in both."""
+    return {
+        f"{name}_change_percent": round(100 * (value - previous[name]) / previous[name], 1)
+        for name, value in current.items()
+        if previous.get(name)
+    }

@@ -4,12 +4,12 @@ import json
 import os
 import shutil
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
 import dagster as dg
-from dagster_dbt import DbtCliResource, DbtProject, dbt_assets
+from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
 
 from pipelines.resources import WarehouseResource
 from pipelines.warehouse import prepare_build
@@ -28,15 +28,60 @@ if not dbt_project.manifest_path.exists():
     ).wait()
 
 
-@dbt_assets(manifest=dbt_project.manifest_path, project=dbt_project)
+class LayeredTranslator(DagsterDbtTranslator):
+    """Models keep their name as asset key (sources stay ``servicenow/<table>``, the ingestion
+    assets) and are grouped by layer: staging (with seeds), intermediate, marts, bi."""
+
+    def get_asset_key(self, dbt_resource_props: Mapping[str, Any]) -> dg.AssetKey:
+        if dbt_resource_props["resource_type"] == "source":
+            return super().get_asset_key(dbt_resource_props)
+        return dg.AssetKey(dbt_resource_props["name"])
+
+    def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str:
+        folders = dbt_resource_props["fqn"][1:-1]
+        if dbt_resource_props["resource_type"] == "seed" or not folders:
+            return "staging"
+        if folders[0] == "marts" and "bi" in folders:
+            return "bi"
+        return folders[0]
+
+    def get_asset_check_spec(
+        self,
+        asset_spec: dg.AssetSpec,
+        manifest: Mapping[str, Any],
+        unique_id: str,
+        project: DbtProject | None,
+    ) -> dg.AssetCheckSpec | None:
+        """A dbt test as an asset check, described by the test's own description or by what it
+        tests (``not_null on model_id``)."""
+        spec = super().get_asset_check_spec(asset_spec, manifest, unique_id, project)
+        if spec is None or spec.description:
+            return spec
+        test = manifest["nodes"][unique_id]
+        kind = (test.get("test_metadata") or {}).get("name", test["name"])
+        column = f" on {test['column_name']}" if test.get("column_name") else ""
+        return spec._replace(description=test.get("description") or f"dbt test {kind}{column}")
+
+
+@dbt_assets(
+    manifest=dbt_project.manifest_path,
+    project=dbt_project,
+    dagster_dbt_translator=LayeredTranslator(),
+)
 def dbt_models(
     context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource
 ) -> Iterator[Any]:
-    """Build the selected models into a fresh build file (a copy of the published warehouse when
-    only some models are selected), running their tests; publishing happens downstream."""
+    """Build the selected models into a fresh build file and run their tests; publishing
+    happens downstream. A partial selection starts from a copy of the published warehouse and
+    the last build's internal layers."""
     paths = warehouse.paths
     prepare_build(paths, from_published=context.is_subset)
-    # dbt runs as a subprocess and reads the lake and build locations from its environment.
+    # dbt runs as a subprocess and reads the lake, build file and DuckDB settings from its
+    # environment; its artefacts stay in one folder per data folder, reused run after run.
     os.environ.update(paths.dbt_env())
-    dbt_vars = {"as_of": warehouse.as_of_date} if warehouse.as_of_date else {}
-    yield from dbt.cli(["build", "--vars", json.dumps(dbt_vars)], context=context).stream()
+    target = paths.data_dir / "build" / "dbt"
+    dbt_vars = json.dumps(
+        {"run_id": context.run.run_id}
+        | ({"as_of": warehouse.as_of_date} if warehouse.as_of_date else {})
+    )
+    yield from dbt.cli(["build", "--vars", dbt_vars], context=context, target_path=target).stream()

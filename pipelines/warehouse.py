@@ -1,15 +1,14 @@
-"""Where the warehouse lives on disk, and how a build is published.
+"""Where the warehouse lives on disk, and how it is opened.
 
-Plain Python (no Dagster): the publish step and the CLI both use it. The build happens in a
-separate DuckDB file; publishing checkpoints and closes it, writes the marts as Parquet, then
-atomically replaces ``warehouse.duckdb``. Readers that had the old file keep a consistent view,
-new readers see the new one, and a failed night leaves the last good warehouse in place.
+Plain Python (no Dagster): the pipeline, the publish step and the CLI all use it. dbt builds a
+separate DuckDB file; publishing (``pipelines.published``) turns a checked build into a
+read-only published version and points ``warehouse.duckdb``, ``marts/`` and ``editions/`` at it.
+Everything that reads the published warehouse goes through `connect_read_only`.
 """
 
 from __future__ import annotations
 
 import os
-import re
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,7 +16,9 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-# The marts analysts and BI tools read; also written as Parquet beside the warehouse.
+# The schema the published file holds (dbt's marts and the BI views); nothing else is published.
+PUBLISHED_SCHEMA = "marts"
+# The marts a build must hold to be published; every relation of the schema is published.
 MARTS: tuple[str, ...] = (
     "fct_footprint",
     "fct_footprint_yearly",
@@ -30,6 +31,12 @@ MARTS: tuple[str, ...] = (
     "dim_cost_centers",
     "dim_departments",
     "dim_models",
+    "mart_footprint_by_source",
+    "mart_footprint_by_service",
+    "mart_end_of_life",
+    "dim_services",
+    "dim_contracts",
+    "dim_travel_modes",
 )
 # What is archived per factor set at each publish, so a new edition never erases an old one.
 EDITION_MART = "fct_footprint_yearly"
@@ -52,6 +59,16 @@ EDITION_SCHEMA = {
     "value_max": pl.Float64,
     "published_at": pl.Datetime("us"),
 }
+MEMORY_LIMIT_VARIABLE = "EMPREINTE_DUCKDB_MEMORY_LIMIT"
+# Suits a small server (8 GB) that also runs Dagster and dbt; DuckDB spills beyond it.
+DEFAULT_MEMORY_LIMIT = "4GB"
+# A reader gets no file, network or extension access, and cannot change that.
+READER_CONFIG = {
+    "access_mode": "READ_ONLY",
+    "enable_external_access": False,
+    "autoinstall_known_extensions": False,
+    "autoload_known_extensions": False,
+}
 
 
 @dataclass(frozen=True)
@@ -64,9 +81,14 @@ class WarehousePaths:
     @classmethod
     def from_env(cls) -> WarehousePaths:
         """``EMPREINTE_DATA_DIR`` (default ``data``) and ``EMPREINTE_WAREHOUSE``."""
-        data_dir = Path(os.environ.get("EMPREINTE_DATA_DIR") or "data").resolve()
+        return cls.at(Path(os.environ.get("EMPREINTE_DATA_DIR") or "data"))
+
+    @classmethod
+    def at(cls, data_dir: Path) -> WarehousePaths:
+        """The paths of ``data_dir``, the published file from ``EMPREINTE_WAREHOUSE`` if set."""
+        data_dir = data_dir.resolve()
         warehouse = os.environ.get("EMPREINTE_WAREHOUSE") or data_dir / "warehouse.duckdb"
-        return cls(data_dir=data_dir, warehouse=Path(warehouse).resolve())
+        return cls(data_dir=data_dir, warehouse=Path(warehouse).absolute())
 
     @property
     def lake(self) -> Path:
@@ -74,93 +96,115 @@ class WarehousePaths:
 
     @property
     def build(self) -> Path:
-        return self.data_dir / "build" / "warehouse.build.duckdb"
+        """The build file, named like the published one so DuckDB gives both one catalog name."""
+        return self.data_dir / "build" / self.warehouse.name
+
+    @property
+    def internal(self) -> Path:
+        """The build's working layers (staging views, intermediate tables, seeds): a DuckDB
+        file beside the build that is never published, kept until the next full build for
+        inspection and for partial builds."""
+        return self.data_dir / "build" / "internal.duckdb"
+
+    @property
+    def temp_directory(self) -> Path:
+        """Where DuckDB spills what does not fit in ``memory_limit`` while building."""
+        return self.data_dir / "build" / "tmp"
+
+    @property
+    def published(self) -> Path:
+        """The published versions, one folder each (see ``pipelines.published``)."""
+        return self.data_dir / "published"
 
     @property
     def marts(self) -> Path:
+        """The current version's Parquet marts (a link swapped at each publish)."""
         return self.data_dir / "marts"
 
     @property
     def editions(self) -> Path:
+        """The yearly footprint archived per factor set (a link swapped at each publish)."""
         return self.data_dir / "editions"
 
+    @property
+    def quality(self) -> Path:
+        """Great Expectations results, one folder per run."""
+        return self.data_dir / "quality"
+
+    @property
+    def dagster_home(self) -> Path:
+        """The Dagster instance of the CLI's runs, `make dev` and the schedule."""
+        return self.data_dir / "dagster"
+
     def dbt_env(self) -> dict[str, str]:
-        """The environment dbt reads its inputs and build file from (see dbt_project/)."""
+        """The environment dbt reads its inputs, build file and DuckDB settings from."""
         return {
             "EMPREINTE_LAKE": str(self.lake),
             "EMPREINTE_EDITIONS": str(self.editions),
             "EMPREINTE_BUILD_DB": str(self.build),
+            "EMPREINTE_INTERNAL_DB": str(self.internal),
+            "EMPREINTE_DUCKDB_TEMP_DIR": str(self.temp_directory),
+            MEMORY_LIMIT_VARIABLE: memory_limit(),
         }
 
 
-def prepare_build(paths: WarehousePaths, *, from_published: bool) -> None:
-    """Start a build file: empty for a full build, a copy of the published warehouse when only
-    part of the models are rebuilt (so the others are there)."""
-    paths.build.parent.mkdir(parents=True, exist_ok=True)
-    for leftover in (paths.build, paths.build.with_suffix(".duckdb.wal")):
-        leftover.unlink(missing_ok=True)
-    if from_published and paths.warehouse.exists():
-        shutil.copyfile(paths.warehouse, paths.build)
-    # dbt reads the editions archive with a glob, which must match at least one file.
-    paths.editions.mkdir(parents=True, exist_ok=True)
-    schema_file = paths.editions / "_schema.parquet"
-    if not schema_file.exists():
-        pl.DataFrame(schema=EDITION_SCHEMA).write_parquet(schema_file)
+def memory_limit() -> str:
+    """DuckDB's ``memory_limit`` for builds, publishing and readers (default 4GB)."""
+    return os.environ.get(MEMORY_LIMIT_VARIABLE, "").strip() or DEFAULT_MEMORY_LIMIT
 
 
-def publish(paths: WarehousePaths) -> dict[str, int]:
-    """Publish the build: marts to Parquet, then swap the build file over the warehouse, then
-    archive the yearly footprint under its factor set (an earlier set's file stays).
-
-    Returns the row count of each mart. Raises if the build is missing or lacks a mart, leaving
-    the published warehouse untouched.
-    """
-    if not paths.build.exists():
-        raise FileNotFoundError(f"no build to publish at {paths.build}")
-    paths.marts.mkdir(parents=True, exist_ok=True)
-    paths.editions.mkdir(parents=True, exist_ok=True)
-    counts: dict[str, int] = {}
-    staged: dict[Path, Path] = {}
-    with duckdb.connect(str(paths.build)) as connection:
-        for mart in MARTS:
-            counts[mart] = connection.execute(f"select count(*) from {mart}").fetchall()[0][0]
-            temporary = paths.marts / f".{mart}.parquet.tmp"
-            connection.execute(f"copy {mart} to '{temporary}' (format parquet, compression zstd)")
-            staged[temporary] = paths.marts / f"{mart}.parquet"
-        for (factor_set,) in connection.execute(
-            f"select distinct factor_set from {EDITION_MART}"
-        ).fetchall():
-            temporary = paths.editions / f".{edition_file_name(factor_set)}.tmp"
-            quoted = factor_set.replace("'", "''")
-            connection.execute(
-                f"copy (select *, current_localtimestamp() as published_at from {EDITION_MART}"
-                f" where factor_set = '{quoted}') to '{temporary}' (format parquet)"
-            )
-            staged[temporary] = paths.editions / edition_file_name(factor_set)
-        connection.execute("checkpoint")
-    paths.warehouse.parent.mkdir(parents=True, exist_ok=True)
-    os.replace(paths.build, paths.warehouse)
-    for temporary, final in staged.items():
-        os.replace(temporary, final)
-    return counts
-
-
-def edition_file_name(factor_set: str) -> str:
-    """The archive file of a factor set (its name made safe for a file system)."""
-    return re.sub(r"[^A-Za-z0-9._-]", "_", factor_set) + ".parquet"
-
-
-def published_factor_sets(paths: WarehousePaths) -> list[str]:
-    """The factor sets whose footprint has been published at least once."""
-    return sorted(
-        path.stem for path in paths.editions.glob("*.parquet") if not path.name.startswith("_")
+def connect_build(paths: WarehousePaths) -> duckdb.DuckDBPyConnection:
+    """The read-write connection to the build file (only the writer holding the lock opens it)."""
+    paths.temp_directory.mkdir(parents=True, exist_ok=True)
+    return duckdb.connect(
+        str(paths.build),
+        config={"memory_limit": memory_limit(), "temp_directory": str(paths.temp_directory)},
     )
 
 
+def prepare_build(paths: WarehousePaths, *, from_published: bool) -> None:
+    """Start a build: empty for a full build; for a partial one, a copy of the published
+    warehouse and the last build's internal layers (so the models not rebuilt are there)."""
+    paths.build.parent.mkdir(parents=True, exist_ok=True)
+    leftovers = [paths.build] + ([] if from_published else [paths.internal])
+    for leftover in leftovers:
+        leftover.unlink(missing_ok=True)
+        leftover.with_name(leftover.name + ".wal").unlink(missing_ok=True)
+    shutil.rmtree(paths.temp_directory, ignore_errors=True)
+    if from_published and paths.warehouse.exists():
+        shutil.copyfile(paths.warehouse, paths.build)
+    # dbt reads the editions archive with a glob, which must match at least one file.
+    if not paths.editions.exists():
+        paths.editions.mkdir(parents=True)
+        pl.DataFrame(schema=EDITION_SCHEMA).write_parquet(paths.editions / "_schema.parquet")
+
+
+def sqlalchemy_url(paths: WarehousePaths) -> str:
+    """The published warehouse's SQLAlchemy URL (``duckdb-engine``), read-only and without
+    external access, as Superset and other SQLAlchemy-based tools open it."""
+    options = {**READER_CONFIG, "lock_configuration": True}
+    query = "&".join(f"{name}={str(value).lower()}" for name, value in options.items())
+    return f"duckdb:///{paths.warehouse}?{query}"
+
+
 def connect_read_only(paths: WarehousePaths) -> duckdb.DuckDBPyConnection:
-    """A read-only connection to the published warehouse, as analysts open it."""
+    """A read-only connection to the published warehouse, as analysts and BI tools open it.
+
+    The marts' schema is on the search path (``select ... from fct_footprint`` works). The
+    connection cannot write, read or write files (``COPY ... TO``, ``read_csv``, ``ATTACH``),
+    install or load extensions, nor change those settings.
+    """
     if not paths.warehouse.exists():
         raise FileNotFoundError(
             f"no published warehouse at {paths.warehouse}: run `empreinte demo` or `empreinte run`"
         )
-    return duckdb.connect(str(paths.warehouse), read_only=True)
+    connection = duckdb.connect(
+        str(paths.warehouse), config={**READER_CONFIG, "memory_limit": memory_limit()}
+    )
+    schemas = connection.execute(
+        "select count(*) from duckdb_schemas() where schema_name = ?", [PUBLISHED_SCHEMA]
+    ).fetchall()[0][0]
+    if schemas:  # a warehouse published before the marts had their schema has none
+        connection.execute(f"set search_path = '{PUBLISHED_SCHEMA}'")
+    connection.execute("set lock_configuration = true")
+    return connection

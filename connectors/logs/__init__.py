@@ -1,7 +1,10 @@
-"""Non-ServiceNow logs (vehicle trips, agent trips): validated CSV landed under source "logs"."""
+"""Non-ServiceNow logs (vehicle trips, agent trips, collection events): validated CSV landed
+under source "logs"."""
 
 from connectors.logs.trips import (
     AGENT_TRIPS,
+    COLLECTION_EVENTS,
+    LOGS,
     VEHICLE_TRIPS,
     TripLog,
     TripLogsReport,
@@ -11,6 +14,8 @@ from connectors.logs.trips import (
 
 __all__ = [
     "AGENT_TRIPS",
+    "COLLECTION_EVENTS",
+    "LOGS",
     "VEHICLE_TRIPS",
     "TripLog",
     "TripLogsReport",

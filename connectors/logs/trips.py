@@ -1,4 +1,5 @@
-"""Trip logs: vehicle trips (equipment transfers, interventions) and agent trips.
+"""Trip logs: vehicle trips (equipment transfers, interventions) and agent trips; and the log
+of devices handed in at collection points, read by the same rules.
 
 CSV, UTF-8 (BOM allowed), comma-separated, one header row with the column names documented in
 ``connectors/README.md``. Every row is validated; valid rows land in
@@ -39,6 +40,9 @@ VEHICLE_TYPES = (
     "cargo_bike",
 )
 VEHICLE_PURPOSES = ("transfer", "intervention", "collection", "other")
+# Who drives: the organisation's own vehicle (GHG scope 1) or a carrier's (scope 3); empty = own.
+VEHICLE_OPERATORS = ("own", "carrier")
+COLLECTION_OUTCOMES = ("reuse", "refurbishment", "recycling", "disposal")
 AGENT_MODES = (
     "walk",
     "bike",
@@ -67,6 +71,12 @@ class TripLog:
     optional: tuple[str, ...]
     allowed: dict[str, tuple[str, ...]]
     row_rule: Callable[[dict[str, str]], str | None] | None = None
+    # The row's key (unique in a file), its date, its decimals (with their maximum) and its
+    # whole numbers.
+    key: str = "trip_id"
+    date_column: str = "trip_date"
+    decimals: dict[str, float] = field(default_factory=lambda: {"distance_km": MAX_DISTANCE_KM})
+    whole_numbers: tuple[str, ...] = ("asset_count", "passengers")
 
     @property
     def columns(self) -> tuple[str, ...]:
@@ -94,8 +104,13 @@ VEHICLE_TRIPS = TripLog(
         "contract_number",
         "asset_count",
         "comment",
+        "operator",
     ),
-    allowed={"vehicle_type": VEHICLE_TYPES, "purpose": VEHICLE_PURPOSES},
+    allowed={
+        "vehicle_type": VEHICLE_TYPES,
+        "purpose": VEHICLE_PURPOSES,
+        "operator": VEHICLE_OPERATORS,
+    },
     row_rule=_vehicle_rule,
 )
 AGENT_TRIPS = TripLog(
@@ -104,7 +119,24 @@ AGENT_TRIPS = TripLog(
     optional=("cost_center_code", "purpose", "passengers", "comment"),
     allowed={"mode": AGENT_MODES},
 )
-LOGS = {log.name: log for log in (VEHICLE_TRIPS, AGENT_TRIPS)}
+COLLECTION_EVENTS = TripLog(
+    "collection_events",
+    required=(
+        "event_id",
+        "event_date",
+        "collection_point_id",
+        "device_category",
+        "item_count",
+        "outcome",
+    ),
+    optional=("campaign", "asset_tag", "weight_kg", "comment"),
+    allowed={"outcome": COLLECTION_OUTCOMES},
+    key="event_id",
+    date_column="event_date",
+    decimals={"weight_kg": 100_000.0},
+    whole_numbers=("item_count",),
+)
+LOGS = {log.name: log for log in (VEHICLE_TRIPS, AGENT_TRIPS, COLLECTION_EVENTS)}
 
 
 def _check(log: TripLog, name: str, value: str) -> tuple[str, str | None]:
@@ -116,24 +148,24 @@ def _check(log: TripLog, name: str, value: str) -> tuple[str, str | None]:
         if lowered not in log.allowed[name]:
             return value, f"{name} {value!r} is not one of {', '.join(log.allowed[name])}"
         return lowered, None
-    if name == "trip_date":
+    if name == log.date_column:
         french = _DATE_FR.match(value)
         text = f"{french[3]}-{french[2]}-{french[1]}" if french else value
         try:
             return date.fromisoformat(text).isoformat(), None
         except ValueError:
-            return value, f"trip_date {value!r} is not a date (YYYY-MM-DD or DD/MM/YYYY)"
-    if name in ("distance_km", "asset_count", "passengers"):
+            return value, f"{name} {value!r} is not a date (YYYY-MM-DD or DD/MM/YYYY)"
+    if name in log.decimals or name in log.whole_numbers:
         text = value.replace(",", ".") if value.count(",") == 1 and "." not in value else value
         try:
             number = float(text)
         except ValueError:
             return value, f"{name} {value!r} is not a number"
-        if name == "distance_km" and not 0 <= number <= MAX_DISTANCE_KM:
-            return value, f"distance_km {value!r} is outside 0..{MAX_DISTANCE_KM:g}"
-        if name != "distance_km" and (number < 0 or not number.is_integer()):
+        if name in log.decimals and not 0 <= number <= log.decimals[name]:
+            return value, f"{name} {value!r} is outside 0..{log.decimals[name]:g}"
+        if name in log.whole_numbers and (number < 0 or not number.is_integer()):
             return value, f"{name} {value!r} is not a whole number >= 0"
-        return (f"{number:g}" if name == "distance_km" else str(int(number))), None
+        return (f"{number:g}" if name in log.decimals else str(int(number))), None
     return value, None
 
 
@@ -165,12 +197,13 @@ def read_trip_log(path: Path | str, log: TripLog) -> tuple[pl.DataFrame, pl.Data
                     reasons.append(reason)
             if not reasons and log.row_rule and (reason := log.row_rule(row)):
                 reasons.append(reason)
-            if row["trip_id"] and row["trip_id"] in seen:
-                reasons.append(f"trip_id {row['trip_id']!r} repeated in the file")
+            key = row[log.key]
+            if key and key in seen:
+                reasons.append(f"{log.key} {key!r} repeated in the file")
             if reasons:
                 rejected.append({**row, "_reason": "; ".join(reasons), "_row": str(number)})
             else:
-                seen.add(row["trip_id"])
+                seen.add(key)
                 valid.append(row)
     schema = {name: pl.String for name in log.columns}
     return (
@@ -192,7 +225,8 @@ class TripLogsReport:
 def land_trip_logs(
     logs_dir: Path | str, lake_dir: Path | str, state: StateStore | None = None
 ) -> TripLogsReport:
-    """Land every ``vehicle_trips*.csv`` / ``agent_trips*.csv`` not landed before."""
+    """Land every ``vehicle_trips*.csv`` / ``agent_trips*.csv`` / ``collection_events*.csv``
+    not landed before."""
     state = state or StateStore(lake_dir, SOURCE)
     report = TripLogsReport()
     stored = state.read()

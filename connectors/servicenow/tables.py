@@ -376,27 +376,18 @@ TABLES: tuple[TableSpec, ...] = (
         types_source=DOCS + " (Procurement, transfer order lines)",
     ),
     TableSpec(
-        "sc_cat_item",
-        (
-            "name",
-            ref("category", "sc_category"),
-            Field("price", CURRENCY),
-            ref("model", "cmdb_model"),
-            Field("active", BOOLEAN),
-        ),
-        "Service catalogue items agents order.",
-        types_source=DOCS + " (Service Catalog)",
-    ),
-    TableSpec(
         "sc_req_item",
         (
             "number",
+            # The catalogue item ordered: sc_cat_item is not extracted (nothing reads it yet).
             ref("cat_item", "sc_cat_item"),
             Field("quantity", INTEGER),
             Field("opened_at", DATE_TIME),
             ref("location", "cmn_location"),
             Field("stage", CHOICE),
             ref("cost_center", "cmn_cost_center"),
+            # task.business_service: the service a request is for (its requests are counted).
+            ref("business_service", "cmdb_ci_service"),
         ),
         "Requested catalogue items (the requester is not read).",
         types_source=DOCS + " (Service Catalog, requested items)",
@@ -410,6 +401,8 @@ TABLES: tuple[TableSpec, ...] = (
             # "busines_criticality" is ServiceNow's own spelling of the field.
             Field("busines_criticality", CHOICE),
             Field("used_for", CHOICE),
+            # cmdb_ci.company: the town whose agents use the service (the metropolis: all).
+            ref("company", "core_company"),
         ),
         "Business services (the 1,600 digital services).",
         types_source=DOCS + " (cmdb_ci_service)",

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from connectors.servicenow.fake import FakeInstance
+from connectors.servicenow.fake.logs import write_logs
 from pipelines.warehouse import WarehousePaths
 
 SEED = 7
@@ -42,7 +43,12 @@ def point_at(
     patch: pytest.MonkeyPatch, fake: FakeInstance, data_dir: Path, **extra: str
 ) -> WarehousePaths:
     """Set the environment of a run against ``fake`` into ``data_dir``; return its paths."""
-    for name in ("EMPREINTE_WAREHOUSE", "EMPREINTE_FACTOR_SET", "EMPREINTE_FACTOR_OVERRIDES"):
+    for name in (
+        "EMPREINTE_WAREHOUSE",
+        "EMPREINTE_FACTOR_SET",
+        "EMPREINTE_FACTOR_OVERRIDES",
+        "EMPREINTE_LOGS_DIR",
+    ):
         patch.delenv(name, raising=False)
     for name, value in instance_environment(fake, data_dir, **extra).items():
         patch.setenv(name, value)
@@ -65,6 +71,8 @@ def run_nightly() -> bool:
 def pipeline_environment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FakeInstance]:
     """A fake instance and the environment variables pointing the pipeline at it."""
     data_dir = tmp_path_factory.mktemp("data")
+    # The metropolis's own logs (trips, collection events) where the pipeline reads them.
+    write_logs(data_dir / "logs", seed=SEED, scale=SCALE, as_of=AS_OF)
     with FakeInstance(seed=SEED, scale=SCALE) as fake, pytest.MonkeyPatch.context() as patch:
         point_at(patch, fake, data_dir)
         yield fake

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from datetime import datetime
@@ -81,6 +82,94 @@ def test_the_nightly_job_is_scheduled_with_a_sunday_reconciliation() -> None:
         requests[day.strftime("%A")] = schedule.evaluate_tick(context).run_requests[0]
     assert requests["Saturday"].run_config == {}
     assert requests["Sunday"].run_config == RECONCILIATION_RUN_CONFIG
+
+
+def test_the_schedule_is_on_by_default_and_set_from_the_environment() -> None:
+    schedule = defs.resolve_schedule_def("nightly_schedule")
+    assert schedule.default_status == dg.DefaultScheduleStatus.RUNNING
+    assert schedule.execution_timezone == "Europe/Paris"
+    probe = (
+        "from pipelines.schedules import nightly_schedule as s;"
+        " print(s.cron_schedule, s.execution_timezone, s.default_status.value)"
+    )
+    for environment, expected in (
+        (
+            {"EMPREINTE_SCHEDULE_CRON": "30 3 * * 1-5", "EMPREINTE_SCHEDULE_TIMEZONE": "UTC"},
+            "30 3 * * 1-5 UTC RUNNING",
+        ),
+        ({"EMPREINTE_SCHEDULE_CRON": "off"}, "0 2 * * * Europe/Paris STOPPED"),
+    ):
+        printed = subprocess.run(
+            [sys.executable, "-c", probe],
+            env={**os.environ, **environment},
+            cwd=REPO,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        assert printed.strip() == expected
+
+
+def test_dbt_models_are_grouped_by_layer() -> None:
+    graph = defs.resolve_asset_graph()
+    groups = {
+        name: graph.get(dg.AssetKey(name)).group_name
+        for name in (
+            "stg_servicenow__hardware_assets",
+            "country_codes",
+            "int_hardware_assets_dated",
+            "fct_footprint",
+            "dim_hardware_assets",
+            "climate_footprint_yearly",
+            "footprint_yearly_wide",
+            "warehouse_metadata",
+        )
+    }
+    assert groups == {
+        "stg_servicenow__hardware_assets": "staging",
+        "country_codes": "staging",
+        "int_hardware_assets_dated": "intermediate",
+        "fct_footprint": "marts",
+        "dim_hardware_assets": "marts",
+        "climate_footprint_yearly": "bi",
+        "footprint_yearly_wide": "bi",
+        "warehouse_metadata": "bi",
+    }
+
+
+def test_jobs_checks_sensors_and_assets_say_what_they_are() -> None:
+    graph = defs.resolve_asset_graph()
+    undescribed = [
+        key.to_user_string()
+        for key in graph.get_all_asset_keys()
+        if graph.get(key).is_materializable and not graph.get(key).description
+    ]
+    assert undescribed == []
+    for check in graph.asset_check_keys:
+        assert graph.get_check_spec(check).description, check
+    assert defs.resolve_job_def("nightly").description
+    assert defs.resolve_sensor_def("exports_sensor").description
+    assert defs.resolve_schedule_def("nightly_schedule").description
+
+
+def test_the_quality_gates_block_the_publish() -> None:
+    graph = defs.resolve_asset_graph()
+    gates = {
+        key.name: graph.get_check_spec(key)
+        for key in graph.asset_check_keys
+        if key.asset_key == dg.AssetKey("fct_footprint") and graph.get_check_spec(key).blocking
+    }
+    assert set(gates) >= {
+        "no_unexplained_negative_values",
+        "every_row_has_a_factor",
+        "volumes_within_band_of_last_publish",
+    }
+    assert dg.AssetKey("fct_footprint") in upstream_of(graph, dg.AssetKey("published_warehouse"))
+
+
+def test_a_run_holds_the_data_folder_from_its_first_step_to_its_last() -> None:
+    # One process per run: the warehouse resource's lock spans every step.
+    assert defs.resolve_job_def("nightly").executor_def.name == "in_process"
 
 
 def test_runs_building_the_warehouse_never_overlap(tmp_path: Path) -> None:

@@ -8,8 +8,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from pipelines.published import published_factor_sets
 from pipelines.summary import footprint_summary
-from pipelines.warehouse import WarehousePaths, published_factor_sets
+from pipelines.warehouse import WarehousePaths, connect_read_only
 from tests.pipeline.conftest import PipelineRun, run_nightly
 
 DEFAULT_SET = "empreinte-2026"
@@ -32,7 +33,7 @@ def test_a_new_factor_set_restates_and_keeps_the_published_edition(
     paths = WarehousePaths.from_env()
     assert published_factor_sets(paths) == ["ademe-2018", DEFAULT_SET]
     assert (paths.editions / f"{DEFAULT_SET}.parquet").read_bytes() == published_before
-    with duckdb.connect(str(paths.warehouse), read_only=True) as connection:
+    with connect_read_only(paths) as connection:
         restated = connection.execute(
             """
             select reporting_year, value, published_value, change_since_published

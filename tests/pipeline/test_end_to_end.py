@@ -26,7 +26,8 @@ def mart_totals(paths, criterion: str = "climate_change") -> dict[tuple[str, int
         paths,
         """
         select method, reporting_year, stage, sum(value)
-        from fct_footprint where criterion = ? group by all
+        from fct_footprint where criterion = ? and source_kind = 'hardware_asset'
+        group by all
         """,
         [criterion],
     )

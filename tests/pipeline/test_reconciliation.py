@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import duckdb
 import pytest
 from dagster import DagsterInstance
 
 from connectors.servicenow.fake import FakeInstance
 from pipelines.schedules import RECONCILIATION_RUN_CONFIG
-from pipelines.warehouse import WarehousePaths
+from pipelines.warehouse import WarehousePaths, connect_read_only
 from tests.pipeline.conftest import point_at
 
 
@@ -27,7 +26,7 @@ def run(run_config: dict | None = None) -> bool:
 
 
 def published_assets(paths: WarehousePaths) -> set[str]:
-    with duckdb.connect(str(paths.warehouse), read_only=True) as connection:
+    with connect_read_only(paths) as connection:
         rows = connection.execute("select asset_id from dim_hardware_assets").fetchall()
     return {row[0] for row in rows}
 

@@ -1,4 +1,5 @@
-"""What the organisation does with its fleet: services, contracts, transfers and expenses."""
+"""What the organisation does with its fleet: services, contracts and expenses (transfers are in
+``logistics.py``)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,6 @@ from connectors.servicenow.fake.generator import (
     Generator,
     Record,
     add_years,
-    fmt_ts,
     money,
 )
 
@@ -71,9 +71,11 @@ _CRITICALITY = (
 )
 
 
-def services(g: Generator, fleet: Fleet) -> None:
-    """About 1,600 x scale business services, each depending on 1–3 servers."""
+def services(g: Generator, fleet: Fleet, towns: dict[str, Record]) -> None:
+    """About 1,600 x scale business services, each depending on 1–3 servers; a service belongs
+    to the metropolis (every town uses it) or to one town (its ``company``)."""
     rng = g.rng
+    companies = {catalog.METROPOLIS: towns["__metropolis__"], **towns}
     running = [s for s in fleet.servers if s["install_status"] == "1"] or fleet.servers
     scopes = [catalog.METROPOLIS] + [t.name for t in catalog.TOWNS]
     records: list[Record] = []
@@ -91,6 +93,7 @@ def services(g: Generator, fleet: Fleet) -> None:
                 )[0],
                 "busines_criticality": rng.choice(_CRITICALITY),
                 "used_for": rng.choice(_USED_FOR),
+                "company": companies[scope]["sys_id"],
             },
         )
         records.append(service)
@@ -105,7 +108,13 @@ def services(g: Generator, fleet: Fleet) -> None:
             )
 
 
-_CONTRACT_MODELS = (("Maintenance", 18), ("Service", 10), ("Lease", 7), ("Telecom", 5))
+# Contract kinds, how many, and the yearly spend range of one contract (euros excl. VAT).
+_CONTRACT_MODELS = (
+    ("Maintenance", 18, (15_000, 180_000)),
+    ("Service", 10, (40_000, 400_000)),
+    ("Lease", 7, (30_000, 300_000)),
+    ("Telecom", 5, (50_000, 250_000)),
+)
 _PERIODS = {"monthly": 12, "quarterly": 4, "annually": 1}
 
 
@@ -115,7 +124,7 @@ def contracts(
     cost_centers: dict[str, list[Record]],
     fleet: Fleet,
 ) -> None:
-    """About 40 contracts; maintenance and lease contracts cover assets."""
+    """About 40 contracts; maintenance, managed-service and lease contracts cover assets."""
     rng = g.rng
     vendors = {r["name"]: r for r in g.tables["core_company"] if r["vendor"] == "true"}
     service_vendors = [vendors[name] for name, _ in catalog.SERVICE_VENDORS]
@@ -137,6 +146,7 @@ def contracts(
             if m.category in catalog.DATACENTRE_CATEGORIES
             or m.category in ("Multifunction printer", "Network switch")
         ],
+        "Service": [a for a, m in fleet.assets if m.category in catalog.SERVER_CATEGORIES],
         "Lease": [a for a, m in fleet.assets if m.category in ("Laptop", "Multifunction printer")],
     }
     contract_models = {
@@ -145,12 +155,12 @@ def contracts(
         if r["sys_class_name"] == "cmdb_contract_product_model"
     }
     number = 10001
-    for contract_model, count in _CONTRACT_MODELS:
+    for contract_model, count, (low, high) in _CONTRACT_MODELS:
         for _ in range(count):
             starts = g.rand_day(date(2016, 1, 1), g.as_of - timedelta(days=60))
             years = rng.choice([1, 3, 3, 4, 5])
             ends = add_years(starts, years) - timedelta(days=1)
-            yearly = round(rng.uniform(8_000, 250_000), -2)
+            yearly = round(rng.uniform(low, high), -2)
             schedule = rng.choice(list(_PERIODS))
             state = "active" if ends >= g.as_of else "expired"
             if rng.random() < 0.05:
@@ -182,7 +192,8 @@ def contracts(
             pool = covered.get(contract_model)
             if not pool:
                 continue
-            for asset in rng.sample(pool, min(len(pool), rng.randint(20, 120))):
+            size = rng.randint(5, 40) if contract_model == "Service" else rng.randint(20, 120)
+            for asset in rng.sample(pool, min(len(pool), size)):
                 g.add(
                     "clm_m2m_contract_asset",
                     {
@@ -193,81 +204,48 @@ def contracts(
                 )
 
 
-_STAGES = ("delivered",) * 8 + ("shipped", "draft", "cancelled")
-
-
-def transfers(g: Generator, stockrooms: list[Record], fleet: Fleet) -> None:
-    """About 600 x scale transfer orders between stockrooms, 1–5 lines each."""
-    rng = g.rng
-    line_number = 10001
-    for number in range(g.n(600)):
-        source, target = rng.sample(stockrooms, 2)
-        stage = rng.choice(_STAGES)
-        day = g.rand_day(GO_LIVE, g.as_of - timedelta(days=1))
-        shipped = g.day_time(day)
-        delivered = min(shipped + rng.randrange(3600, 4 * 86400), g.end)
-        order = g.add(
-            "alm_transfer_order",
-            {
-                "number": f"TO{number + 10001:07d}",
-                "from_stockroom": source["sys_id"],
-                "to_stockroom": target["sys_id"],
-                "stage": stage,
-                "ship_date": fmt_ts(shipped) if stage in ("delivered", "shipped") else "",
-                "delivery_date": fmt_ts(delivered) if stage == "delivered" else "",
-            },
-            shipped - 86400,
-        )
-        for _ in range(rng.randint(1, 5)):
-            asset, _ = rng.choice(fleet.assets)
-            quantity = 1 if rng.random() < 0.7 else rng.randint(2, 20)
-            g.add(
-                "alm_transfer_order_line",
-                {
-                    "number": f"TOL{line_number:07d}",
-                    "transfer_order": order["sys_id"],
-                    "model": asset["model"],
-                    "asset": asset["sys_id"] if quantity == 1 else "",
-                    "quantity_requested": str(quantity),
-                    "quantity_received": str(quantity) if stage == "delivered" else "0",
-                    "stage": stage,
-                },
-                shipped - 86400,
-            )
-            line_number += 1
+def _payments(g: Generator) -> list[tuple[date, float, str, str]]:
+    """Every scheduled payment of each contract up to the as-of date (a cancelled contract
+    stops being paid at a random point)."""
+    payments = []
+    for contract in g.tables["ast_contract"]:
+        step = 12 // _PERIODS[contract["payment_schedule"]]
+        starts = date.fromisoformat(contract["starts"])
+        last = min(date.fromisoformat(contract["ends"]), g.as_of - timedelta(days=1))
+        if contract["state"] == "cancelled":
+            last = g.rand_day(starts, max(starts, last))
+        day, period = starts, 0
+        while day <= last:
+            amount = float(contract["payment_amount"])
+            payments.append((day, amount, contract["sys_id"], contract["cost_center"]))
+            period += 1
+            day = add_years(starts, period * step / 12)
+    return payments
 
 
 def expenses(g: Generator, cost_centers: dict[str, list[Record]], fleet: Fleet) -> None:
-    """About 10,000 x scale expense lines: asset purchases and contract payments."""
+    """About 7,000 x scale asset purchases and every scheduled contract payment, by date."""
     rng = g.rng
-    contract_records = g.tables["ast_contract"]
     dated = [(a, m) for a, m in fleet.assets if a["purchase_date"]]
     centres = [c for town in cost_centers.values() for c in town]
-    for number in range(g.n(10_000)):
-        if rng.random() < 0.7 and dated:
-            asset, _ = rng.choice(dated)
-            day = date.fromisoformat(asset["purchase_date"])
-            amount, source = float(asset["cost"]), asset["sys_id"]
-            summary, kind, centre = "capex", "one-time", asset["cost_center"]
-        else:
-            contract = rng.choice(contract_records)
-            day = g.rand_day(
-                date.fromisoformat(contract["starts"]),
-                min(date.fromisoformat(contract["ends"]), g.as_of),
-            )
-            amount, source = float(contract["payment_amount"]), contract["sys_id"]
-            summary, kind, centre = "opex", "recurring", contract["cost_center"]
-        if not centre:
-            centre = rng.choice(centres)["sys_id"]
+    lines = [
+        (date.fromisoformat(asset["purchase_date"]), float(asset["cost"]), asset["sys_id"], "")
+        for asset, _ in (rng.choice(dated) for _ in range(g.n(7_000) if dated else 0))
+    ]
+    capex = {asset["sys_id"]: asset["cost_center"] for asset, _ in dated}
+    lines += _payments(g)
+    for number, (day, amount, source, centre) in enumerate(sorted(lines)):
+        is_capex = source in capex
+        centre = capex[source] if is_capex else centre
         g.add(
             "fm_expense_line",
             {
                 "number": f"EXP{number + 10001:07d}",
                 "amount": money(amount),
                 "date": day.isoformat(),
-                "cost_center": centre,
-                "summary_type": summary,
-                "type": kind,
+                "cost_center": centre or rng.choice(centres)["sys_id"],
+                "summary_type": "capex" if is_capex else "opex",
+                "type": "one-time" if is_capex else "recurring",
                 "source_id": source,
             },
             g.day_time(max(day, GO_LIVE)),

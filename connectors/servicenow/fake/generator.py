@@ -22,7 +22,11 @@ EXTRA_FIELDS: dict[str, tuple[str, ...]] = {
 # Tables the instance holds but Empreinte does not extract, with their display field: the
 # targets of some references. Their records exist (references hold their sys_ids, display
 # values show their names) but the Table API does not serve them.
-UNEXTRACTED: dict[str, str] = {"alm_stockroom_type": "name", "sc_category": "title"}
+UNEXTRACTED: dict[str, str] = {
+    "alm_stockroom_type": "name",
+    "sc_category": "title",
+    "sc_cat_item": "name",
+}
 
 # Stock relationship types with their base-system sys_ids (the same on every instance).
 DEPENDS_ON = "1a9cb166f1571100a92eb60da2bce5c5"

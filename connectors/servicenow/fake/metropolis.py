@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import date
 
 from connectors.servicenow.fake import catalog
-from connectors.servicenow.fake.activity import contracts, expenses, services, transfers
+from connectors.servicenow.fake.activity import contracts, expenses, services
 from connectors.servicenow.fake.catalog import Model
 from connectors.servicenow.fake.fleet import assets as build_assets
 from connectors.servicenow.fake.generator import (
@@ -23,6 +23,8 @@ from connectors.servicenow.fake.generator import (
     money,
     town_weights,
 )
+from connectors.servicenow.fake.logistics import site_stockrooms, transfers
+from connectors.servicenow.fake.usage import link_requests
 
 
 def generate(
@@ -42,9 +44,10 @@ def generate(
     fleet = build_assets(
         g, towns, sites, cost_centers, departments, users, models, stockrooms, requests
     )
-    services(g, fleet)
+    services(g, fleet, towns)
+    link_requests(g, towns)
     contracts(g, towns, cost_centers, fleet)
-    transfers(g, stockrooms, fleet)
+    transfers(g, stockrooms, site_stockrooms(g, sites, stockrooms), fleet)
     expenses(g, cost_centers, fleet)
     return g.tables
 

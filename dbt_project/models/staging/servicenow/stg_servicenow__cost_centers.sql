@@ -11,7 +11,8 @@ renamed as (
         {{ sn_string('code') }} as cost_center_code,
         {{ sn_reference('parent') }} as parent_cost_center_id,
         {{ sn_date('valid_from') }} as valid_from,
-        {{ sn_date('valid_to') }} as valid_to
+        {{ sn_date('valid_to') }} as valid_to,
+        {{ sn_reference('location') }} as location_id
     from source
 )
 

@@ -17,7 +17,9 @@ renamed as (
         {{ sn_list_first('cmdb_model_category') }} as model_category_id,
         {{ sn_list('cmdb_model_category') }} as model_category_ids,
         {{ sn_integer('power_consumption') }} as power_watts,
-        {{ sn_string('sys_class_name') }} as model_class
+        {{ sn_string('sys_class_name') }} as model_class,
+        -- The model form's "Weight (lbs)", in kilograms (1 lb = 0.45359237 kg exactly).
+        {{ sn_integer('weight') }} * 0.45359237 as weight_kg
     from source
 )
 

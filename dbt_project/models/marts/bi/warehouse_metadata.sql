@@ -1,0 +1,19 @@
+-- One row about the published warehouse: as of which day it counts, with which factor set and
+-- from which run. The publish step fills in `published_at` and `published_version`.
+with
+
+footprint as (
+    select * from {{ ref('fct_footprint_yearly') }}
+),
+
+final as (
+    select
+        {{ as_of_date() }} as as_of_date,
+        min(footprint.factor_set) as factor_set,
+        cast({{ quoted_or_null(var('run_id', '')) }} as varchar) as run_id,
+        cast(null as timestamp) as published_at,
+        cast(null as varchar) as published_version
+    from footprint
+)
+
+select * from final
