@@ -22,6 +22,7 @@ from typing import Any
 import duckdb
 import polars as pl
 
+from benchmarks import transformation
 from connectors.lake import latest_rows, read_table
 from factors.boavizta import (
     SERVER_CRITERIA,
@@ -92,8 +93,9 @@ def measure(lake: Path, warehouse: Path, sample: int = SAMPLE) -> dict[str, Any]
     peer_s = time.perf_counter() - started
 
     with duckdb.connect(str(warehouse), read_only=True) as connection:
+        fact = transformation.relation(connection, "fct_footprint")
         published = connection.execute(
-            "select item_id, criterion, sum(value) from fct_footprint"
+            f"select item_id, criterion, sum(value) from {fact}"
             " where stage = 'manufacturing' and method = 'amortised'"
             " and match_level = 'configuration' group by all"
         ).fetchall()

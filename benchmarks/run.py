@@ -114,6 +114,7 @@ def _transformation(
         _say(name, f"{build} {figures[build]['wall_s']:.0f} s")
         if build == transformation.CHECKED:
             figures["check"] = transformation.compare(reference, kept)
+            save(figures)
             figures["peer"] = peer.measure(lake, kept)
             _say(name, f"peer ratio {figures['peer']['throughput_ratio']:,.0f}")
         else:

@@ -152,6 +152,13 @@ def compare(reference: Path, built: Path, relation: str = "fct_footprint") -> di
     return result
 
 
+def relation(connection: duckdb.DuckDBPyConnection, name: str) -> str:
+    """``name`` qualified with its schema in the connection's database (``marts`` once
+    published, ``main`` in an older build)."""
+    (database,) = connection.execute("select current_database()").fetchone()
+    return _find(connection, database, name)
+
+
 def _find(connection: duckdb.DuckDBPyConnection, database: str, relation: str) -> str:
     schemas = connection.execute(
         "select schema_name from duckdb_tables() where database_name = ? and table_name = ?"

@@ -15,8 +15,10 @@ import pytest
 
 pytest.importorskip("pyspark", reason="the Spark group is not installed: make test-spark")
 
+from connectors.logs import land_trip_logs
 from connectors.servicenow.exports import land_exports
 from connectors.servicenow.fake.bulk import write_exports
+from connectors.servicenow.fake.logs import write_logs
 from factors.tables import write_factor_tables
 from pipelines.warehouse import EDITION_SCHEMA, MARTS
 
@@ -46,6 +48,8 @@ def builds(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     lake = root / "lake"
     write_exports(root / "exports", 0.03, base_scale=0.03)
     land_exports(root / "exports", lake)
+    write_logs(root / "logs", scale=0.03)
+    land_trip_logs(root / "logs", lake)
     write_factor_tables(lake)
     editions = root / "editions"
     editions.mkdir()
