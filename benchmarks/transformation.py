@@ -108,7 +108,7 @@ def compare(reference: Path, built: Path, relation: str = "fct_footprint") -> di
         connection.execute("set enable_progress_bar = false")
         connection.execute(f"attach '{reference}' as reference (read_only)")
         connection.execute(f"attach '{built}' as built (read_only)")
-        qualified = _find(connection, "built", relation)
+        qualified = find(connection, "built", relation)
         others = [
             row[0]
             for row in connection.execute(
@@ -156,10 +156,11 @@ def relation(connection: duckdb.DuckDBPyConnection, name: str) -> str:
     """``name`` qualified with its schema in the connection's database (``marts`` once
     published, ``main`` in an older build)."""
     (database,) = connection.execute("select current_database()").fetchone()
-    return _find(connection, database, name)
+    return find(connection, database, name)
 
 
-def _find(connection: duckdb.DuckDBPyConnection, database: str, relation: str) -> str:
+def find(connection: duckdb.DuckDBPyConnection, database: str, relation: str) -> str:
+    """``relation`` qualified with its database and schema (``marts`` in a build)."""
     schemas = connection.execute(
         "select schema_name from duckdb_tables() where database_name = ? and table_name = ?"
         " order by schema_name = 'main'",
