@@ -52,7 +52,9 @@ TARGETS = {
 }
 
 
-def measure_scale(name: str, root: Path, save: Callable[[dict[str, Any]], None]) -> dict[str, Any]:
+def measure_scale(
+    name: str, root: Path, save: Callable[[dict[str, Any]], None], via_exports: bool = False
+) -> dict[str, Any]:
     """Every figure of one scale, ``save``d after each step (the cheapest and most asked-for
     first: a run stopped early keeps what it measured)."""
     scale = SCALES[name]
@@ -60,7 +62,7 @@ def measure_scale(name: str, root: Path, save: Callable[[dict[str, Any]], None])
     shutil.rmtree(data, ignore_errors=True)
     data.mkdir(parents=True)
     figures: dict[str, Any] = {"scale": scale}
-    if name == "L":
+    if name == "L" or via_exports:
         started = time.perf_counter()
         figures["generated_rows"] = sum(write_exports(data / "exports", scale).values())
         figures["generation_s"] = time.perf_counter() - started
@@ -215,6 +217,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scales", nargs="+", choices=list(SCALES), default=["S", "M"])
     parser.add_argument("--data", type=Path, default=REPO / "data" / "benchmark")
+    parser.add_argument(
+        "--via-exports",
+        action="store_true",
+        help="every scale as L is: export files from the bulk generator, no HTTP extraction,"
+        " no incremental night (a quicker run of the transformation figures)",
+    )
     options = parser.parse_args()
     results: dict[str, dict[str, Any]] = {}
     started = datetime.now(UTC)
@@ -229,7 +237,8 @@ def main() -> None:
         report = {
             "started_at": started.isoformat(timespec="seconds"),
             "command": "make benchmark"
-            + ("" if options.scales == ["S", "M"] else f" SCALE={' '.join(options.scales)}"),
+            + ("" if options.scales == ["S", "M"] else f" SCALE={' '.join(options.scales)}")
+            + (" (python -m benchmarks.run --via-exports)" if options.via_exports else ""),
             "environment": environment(),
             "load_average_1_5_15_min": load,
             "targets": TARGETS,
@@ -238,7 +247,10 @@ def main() -> None:
         path.write_text(json.dumps(report, indent=1, default=str))
 
     for scale in options.scales:
-        save(scale, measure_scale(scale, options.data.resolve(), partial(save, scale)))
+        save(
+            scale,
+            measure_scale(scale, options.data.resolve(), partial(save, scale), options.via_exports),
+        )
     print_table(results)
     print(f"\nwritten {path.relative_to(REPO)}")
 
