@@ -159,6 +159,11 @@ def test_an_export_with_bad_rows_publishes_the_good_rows_only(
     name, records = file_of(corpus, case)
     kept = {r["sys_id"] for number, r in enumerate(records, 1) if number not in case.rows}
     refused = {r["sys_id"] for number, r in enumerate(records, 1) if number in case.rows} - kept
+    if case.name == "same_version_twice":
+        # The file holds the first record twice (rows 1 and 2, one sys_id): row 1 is rejected,
+        # its twin is the version kept, so that sys_id is published.
+        refused = set()
+        kept |= {records[0]["sys_id"]}
     expected = kept if case.landed != 0 else set()
     handled = expected <= loaded_night and not refused & loaded_night
     part.add("files")
