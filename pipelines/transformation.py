@@ -18,11 +18,28 @@ DBT_PROJECT_DIR = Path(__file__).resolve().parents[1] / "dbt_project"
 # The dbt installed beside this Python, so the pipeline runs without an activated environment.
 DBT_EXECUTABLE = shutil.which("dbt", path=str(Path(sys.executable).parent)) or "dbt"
 
+# What a parse reads: a manifest older than any of these describes other models.
+_PARSED = ("dbt_project.yml", "packages.yml", "profiles.yml", "models", "macros", "seeds", "tests")
+
+
+def manifest_is_stale(project: DbtProject) -> bool:
+    """True when the manifest is missing or older than a file dbt parses (after a pull)."""
+    if not project.manifest_path.exists():
+        return True
+    parsed_at = project.manifest_path.stat().st_mtime
+    for name in _PARSED:
+        path = project.project_dir / name
+        files = path.rglob("*") if path.is_dir() else [path]
+        if any(file.is_file() and file.stat().st_mtime > parsed_at for file in files):
+            return True
+    return False
+
+
 dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR)
 # `dagster dev` re-parses on load (with the `dbt` on PATH, see the Makefile); elsewhere the
-# manifest is parsed once, on the first load of a fresh checkout.
+# manifest is parsed on the first load of a checkout and again whenever the project changed.
 dbt_project.prepare_if_dev()
-if not dbt_project.manifest_path.exists():
+if manifest_is_stale(dbt_project):
     DbtCliResource(project_dir=dbt_project, dbt_executable=DBT_EXECUTABLE).cli(
         ["parse", "--quiet"], target_path=dbt_project.target_path
     ).wait()

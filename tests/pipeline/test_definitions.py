@@ -211,3 +211,25 @@ def test_the_workspace_loads_the_code_location() -> None:
     assert validated.returncode == 0, validated.stderr[-2000:]
     output = validated.stdout + validated.stderr
     assert "Validation successful for code location pipelines.definitions" in output
+
+
+def test_a_changed_model_makes_the_manifest_stale(tmp_path: Path) -> None:
+    """After a pull that changes a model, the pipeline parses again instead of running with a
+    manifest that names models that no longer exist."""
+    from dagster_dbt import DbtProject
+
+    from pipelines.transformation import manifest_is_stale
+
+    (tmp_path / "dbt_project.yml").write_text("name: p\nversion: '1'\nprofile: p\n")
+    model = tmp_path / "models" / "m.sql"
+    model.parent.mkdir()
+    model.write_text("select 1 as x")
+    project = DbtProject(project_dir=tmp_path)
+    assert manifest_is_stale(project)  # never parsed
+    project.manifest_path.parent.mkdir(parents=True)
+    project.manifest_path.write_text("{}")
+    os.utime(model, (1_000_000_000, 1_000_000_000))
+    os.utime(tmp_path / "dbt_project.yml", (1_000_000_000, 1_000_000_000))
+    assert not manifest_is_stale(project)
+    model.write_text("select 2 as x")  # newer than the manifest
+    assert manifest_is_stale(project)
