@@ -36,8 +36,9 @@ REPEATED_TABLES: tuple[str, ...] = (
     "cmdb_rel_ci",
     "alm_transfer_order",
     "alm_transfer_order_line",
-    "fm_expense_line",
 )
+# Not repeated: `fm_expense_line` (since issue 8 mostly the contracts' payments, a fixed set of
+# contracts; the share that grows with the fleet is written once, an undercount at large scale).
 # Text that names one record, made unique per copy (a copy's suffix "-<copy>").
 _NAMING_FIELDS: dict[str, tuple[str, ...]] = {
     "alm_hardware": ("asset_tag",),
