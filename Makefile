@@ -13,7 +13,8 @@ export PATH := $(CURDIR)/$(BIN):$(PATH)
 # Lint and tests never touch the demo's data folder.
 LINT_DIR := $(CURDIR)/.lint
 
-.PHONY: demo test test-all lint format benchmark dev dev-demo clean chromium screenshots
+.PHONY: demo test test-all test-reliability test-spark lint format benchmark dev dev-demo clean \
+	chromium screenshots
 
 demo: $(VENV)/.synced
 	$(BIN)/empreinte demo
@@ -38,6 +39,16 @@ chromium:
 screenshots: $(VENV)/.synced chromium
 	$(BIN)/python -m tests.screenshots docs
 
+# The reliability and security suite with its figures (docs/reliability.md): the nightly CI
+# target, about 15 minutes on 2 cores.
+test-reliability: $(VENV)/.synced
+	$(BIN)/pytest tests/reliability -m reliability
+
+# The marts built on Spark (a local session) against DuckDB's; installs the `spark` group.
+test-spark: $(VENV)/.synced
+	$(UV) sync --frozen --inexact --group spark
+	$(BIN)/pytest tests/spark -m spark
+
 lint: $(VENV)/.synced
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -51,8 +62,10 @@ format: $(VENV)/.synced
 	$(BIN)/ruff check --fix .
 	cd dbt_project && ../$(BIN)/sqlfluff fix models
 
+# S and M; `make benchmark SCALE=L` for the 2.5 million assets (docs/performance.md).
+SCALE ?= S M
 benchmark: $(VENV)/.synced
-	$(BIN)/python -m benchmarks.pipeline
+	$(BIN)/python -m benchmarks.run --scales $(SCALE)
 
 # The Dagster UI on the data folder's instance (<data>/dagster): the CLI's runs, the schedule,
 # the sensor, the checks. The configuration is checked first.

@@ -23,10 +23,39 @@ uncertainties as (
     select * from {{ ref('int_relative_uncertainties_chosen') }}
 ),
 
-ranked as (
+-- Assets with the same candidates and the same acquisition day get the same factors: the
+-- choice is made once per such profile rather than once per asset (a fleet has far fewer
+-- profiles than assets), then given back to each asset.
+asset_profiles as (
     select
         candidates.asset_id,
+        cast(dates.acquired_on as {{ dbt.type_string() }})
+        || '|'
+        || {{ sorted_string_agg(
+            "cast(candidates.match_rank as " ~ dbt.type_string() ~ ") || '=' || candidates.factor_key",
+            "'|'"
+        ) }} as profile_key
+    from candidates
+    inner join dates on candidates.asset_id = dates.asset_id
+    group by candidates.asset_id, dates.acquired_on
+),
+
+profile_candidates as (
+    select distinct
+        asset_profiles.profile_key,
+        dates.acquired_on,
         candidates.match_level,
+        candidates.match_rank,
+        candidates.factor_key
+    from asset_profiles
+    inner join candidates on asset_profiles.asset_id = candidates.asset_id
+    inner join dates on asset_profiles.asset_id = dates.asset_id
+),
+
+ranked as (
+    select
+        profile_candidates.profile_key,
+        profile_candidates.match_level,
         factors.stage,
         factors.criterion,
         factors.factor_id,
@@ -37,29 +66,29 @@ ranked as (
         factors.value_min,
         factors.value_max,
         {{ dbt.split_part('factors.unit', "'/'", 1) }} as unit,
-        {{ factor_fallback('factors.valid_from', 'factors.valid_to', 'dates.acquired_on',
-            add_days('dates.acquired_on', 1)) }} as factor_fallback,
+        {{ factor_fallback('factors.valid_from', 'factors.valid_to',
+            'profile_candidates.acquired_on', add_days('profile_candidates.acquired_on', 1)) }}
+            as factor_fallback,
         {{ factor_rank(
-            ['candidates.asset_id', 'factors.stage', 'factors.criterion'],
+            ['profile_candidates.profile_key', 'factors.stage', 'factors.criterion'],
             valid_from='factors.valid_from',
             valid_to='factors.valid_to',
-            starts_on='dates.acquired_on',
-            ends_on=add_days('dates.acquired_on', 1),
-            specificity='candidates.match_rank',
+            starts_on='profile_candidates.acquired_on',
+            ends_on=add_days('profile_candidates.acquired_on', 1),
+            specificity='profile_candidates.match_rank',
             precedence='factors.precedence',
             row_id='factors.factor_id'
         ) }} as candidate_rank
-    from candidates
-    inner join dates on candidates.asset_id = dates.asset_id
+    from profile_candidates
     inner join factors
         on
-            candidates.match_level = factors.scope
-            and candidates.factor_key = factors.factor_key
+            profile_candidates.match_level = factors.scope
+            and profile_candidates.factor_key = factors.factor_key
 ),
 
 final as (
     select
-        ranked.asset_id,
+        asset_profiles.asset_id,
         ranked.stage,
         ranked.criterion,
         ranked.match_level,
@@ -71,6 +100,7 @@ final as (
         {{ ranged_columns('ranked', 'uncertainties') }},
         ranked.unit
     from ranked
+    inner join asset_profiles on ranked.profile_key = asset_profiles.profile_key
     left join uncertainties
         on ranked.match_level || '|' || coalesce(ranked.quality, '') = uncertainties.uncertainty_key
     where ranked.candidate_rank = 1

@@ -10,9 +10,9 @@ final as (
     select
         {{ as_of_date() }} as as_of_date,
         min(footprint.factor_set) as factor_set,
-        cast({{ quoted_or_null(var('run_id', '')) }} as varchar) as run_id,
+        cast({{ quoted_or_null(var('run_id', '')) }} as {{ dbt.type_string() }}) as run_id,
         cast(null as timestamp) as published_at,
-        cast(null as varchar) as published_version
+        cast(null as {{ dbt.type_string() }}) as published_version
     from footprint
 )
 

@@ -1,0 +1,139 @@
+"""The extraction benchmark: a full read of every table over HTTP from a fake instance that runs
+in a process of its own, so the client's work and the server's are told apart.
+
+The fake stamps each answer with its own time (the ``Server-Timing`` header: ``app`` wall
+milliseconds, ``cpu`` the handling thread's CPU milliseconds); this client sums them. Figures:
+
+- ``rows_per_s``: rows landed per second of wall time, end to end;
+- ``client_rows_per_cpu_s``: rows read, parsed, validated and landed per CPU-second of the client
+  process (the "parse and land per core" target);
+- ``client_cpu_share``: the client's CPU time over the wall time;
+- ``client_overhead``: the share of the concurrency slots' time not spent at the server,
+  ``1 - sum(server time per page) / (concurrency x wall)``: 0 when the client always has a
+  request waiting at the server, as it should with a real instance, where a page takes the
+  server far longer than the client needs to parse and land it.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+import requests
+
+from connectors.servicenow.client import ServiceNowClient
+from connectors.servicenow.extract import extract_all
+from connectors.servicenow.fake.server import DEFAULT_PASSWORD, DEFAULT_USER
+from connectors.servicenow.settings import ServiceNowSettings
+
+_URL = re.compile(r"at (http://127\.0\.0\.1:\d+)")
+_TIMING = re.compile(r"(\w+);dur=([0-9.]+)")
+
+
+class TimedClient(ServiceNowClient):
+    """The connector's client, summing the server's own time from each answer."""
+
+    def __init__(self, settings: ServiceNowSettings) -> None:
+        super().__init__(settings)
+        self.server_ms: dict[str, float] = {"app": 0.0, "cpu": 0.0}
+        self.answers = 0
+        self._timing_lock = threading.Lock()
+
+    def _session(self) -> requests.Session:
+        session = super()._session()
+        if not session.hooks["response"]:
+            session.hooks["response"].append(self._record)
+        return session
+
+    def _record(self, response: requests.Response, *args: Any, **kwargs: Any) -> None:
+        timings = dict(_TIMING.findall(response.headers.get("Server-Timing", "")))
+        with self._timing_lock:
+            self.answers += 1
+            for name in self.server_ms:
+                self.server_ms[name] += float(timings.get(name, 0.0))
+
+
+class FakeProcess:
+    """``python -m connectors.servicenow.fake`` on a free loopback port, in its own process."""
+
+    def __init__(self, scale: float, seed: int = 42) -> None:
+        self.scale, self.seed = scale, seed
+        self.process: subprocess.Popen[str] | None = None
+        self.url = ""
+
+    def __enter__(self) -> FakeProcess:
+        self.process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "connectors.servicenow.fake",
+                "--port",
+                "0",
+                "--seed",
+                str(self.seed),
+                "--scale",
+                str(self.scale),
+            ],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            env={**os.environ, "EMPREINTE_SERVICENOW_PASSWORD": DEFAULT_PASSWORD},
+        )
+        assert self.process.stdout is not None
+        for line in self.process.stdout:
+            found = _URL.search(line)
+            if found:
+                self.url = found.group(1)
+                return self
+        raise RuntimeError(f"the fake instance did not start (exit {self.process.wait()})")
+
+    def cpu_s(self) -> float:
+        """The server process's CPU seconds so far."""
+        assert self.process is not None
+        fields = Path(f"/proc/{self.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+    def __exit__(self, *exc: object) -> None:
+        if self.process is not None:
+            self.process.kill()
+            self.process.wait()
+
+
+def measure(fake: FakeProcess, lake_dir: Path, concurrency: int = 4) -> dict[str, float]:
+    """A full extraction of every table from ``fake`` into ``lake_dir``; its figures."""
+    settings = ServiceNowSettings(
+        url=fake.url,
+        user=DEFAULT_USER,
+        password=DEFAULT_PASSWORD,
+        concurrency=concurrency,
+        page_size=int(os.environ.get("EMPREINTE_SERVICENOW_PAGE_SIZE") or 1000),
+    )
+    client = TimedClient(settings)
+    server_before, cpu_before = fake.cpu_s(), time.process_time()
+    started = time.perf_counter()
+    with client:
+        reports = extract_all(client, lake_dir, full=True)
+    wall = time.perf_counter() - started
+    client_cpu = time.process_time() - cpu_before
+    server_cpu = fake.cpu_s() - server_before
+    rows = sum(report.rows for name, report in reports.items() if not name.startswith("_"))
+    return {
+        "rows": rows,
+        "pages": client.answers,
+        "concurrency": concurrency,
+        "wall_s": wall,
+        "rows_per_s": rows / wall,
+        "client_cpu_s": client_cpu,
+        "client_rows_per_cpu_s": rows / client_cpu,
+        "client_cpu_share": client_cpu / wall,
+        "server_cpu_s": server_cpu,
+        "server_page_s": client.server_ms["app"] / 1000,
+        "server_page_cpu_s": client.server_ms["cpu"] / 1000,
+        "client_overhead": max(0.0, 1 - client.server_ms["app"] / 1000 / (concurrency * wall)),
+    }

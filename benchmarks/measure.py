@@ -1,0 +1,125 @@
+"""Wall time, CPU time and peak memory of a command and every process it starts.
+
+Peak memory is the largest sum of the resident set sizes of the process tree seen at one
+moment (sampled every 50 ms from /proc), so a dbt run's Python, its DuckDB threads and any
+child count together, as the machine feels them.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import threading
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+_PAGE = os.sysconf("SC_PAGE_SIZE")
+
+
+@dataclass
+class Measured:
+    """What one command cost."""
+
+    wall_s: float
+    cpu_s: float
+    peak_rss_mb: float
+    returncode: int
+    output: str = ""
+
+    def as_dict(self) -> dict[str, float]:
+        return {"wall_s": self.wall_s, "cpu_s": self.cpu_s, "peak_rss_mb": self.peak_rss_mb}
+
+
+def tree(pid: int) -> list[int]:
+    """``pid`` and its descendants (from /proc/<pid>/task/*/children)."""
+    found, pending = [], [pid]
+    while pending:
+        current = pending.pop()
+        found.append(current)
+        for task in Path(f"/proc/{current}/task").glob("*"):
+            try:
+                pending.extend(int(child) for child in (task / "children").read_text().split())
+            except OSError:
+                continue
+    return found
+
+
+def tree_rss_bytes(pid: int) -> int:
+    """Resident bytes of ``pid`` and its descendants now."""
+    total = 0
+    for member in tree(pid):
+        try:
+            total += int(Path(f"/proc/{member}/statm").read_text().split()[1]) * _PAGE
+        except (OSError, IndexError, ValueError):
+            continue
+    return total
+
+
+class PeakSampler:
+    """Samples a process tree's resident memory in a thread; ``peak_mb`` after ``stop``."""
+
+    def __init__(self, pid: int, interval: float = 0.05) -> None:
+        self.pid, self.interval = pid, interval
+        self.peak = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            self.peak = max(self.peak, tree_rss_bytes(self.pid))
+            self._stop.wait(self.interval)
+
+    def __enter__(self) -> PeakSampler:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    @property
+    def peak_mb(self) -> float:
+        return self.peak / 2**20
+
+
+def run(
+    command: Sequence[str],
+    *,
+    env: Mapping[str, str] | None = None,
+    cwd: Path | str | None = None,
+    check: bool = True,
+) -> Measured:
+    """Run ``command`` to its end, measuring its whole process tree."""
+    started = time.perf_counter()
+    before = os.times()
+    process = subprocess.Popen(
+        list(command),
+        env={**os.environ, **(env or {})},
+        cwd=cwd,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    with PeakSampler(process.pid) as sampler:
+        output, _ = process.communicate()
+    after = os.times()
+    measured = Measured(
+        wall_s=time.perf_counter() - started,
+        cpu_s=(after.children_user - before.children_user)
+        + (after.children_system - before.children_system),
+        peak_rss_mb=sampler.peak_mb,
+        returncode=process.returncode,
+        output=output,
+    )
+    if check and process.returncode != 0:
+        raise RuntimeError(f"{' '.join(command)} failed ({process.returncode}):\n{output[-4000:]}")
+    return measured
+
+
+def self_peak_mb() -> float:
+    """This process's own resident peak so far."""
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

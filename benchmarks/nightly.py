@@ -1,0 +1,128 @@
+"""The whole nightly run (``empreinte run``: extract or land, check, factors, dbt build with its
+tests, publish) in its own process, measured whole: wall, CPU, peak memory of the process tree,
+and the seconds of each Dagster step from the run's own record."""
+
+from __future__ import annotations
+
+import os
+import random
+import sys
+from pathlib import Path
+from typing import Any
+
+import requests
+
+from benchmarks.measure import run
+from connectors.servicenow.fake.server import DEFAULT_PASSWORD, DEFAULT_USER
+
+AS_OF = "2026-11-01"
+
+
+def night(data_dir: Path, env: dict[str, str]) -> dict[str, Any]:
+    """One ``empreinte run`` into ``data_dir`` with ``env``; its figures."""
+    dagster_home = data_dir / "dagster"
+    dagster_home.mkdir(parents=True, exist_ok=True)
+    measured = run(
+        [str(Path(sys.executable).with_name("empreinte")), "run"],
+        env={
+            **env,
+            "EMPREINTE_DATA_DIR": str(data_dir),
+            "EMPREINTE_AS_OF": AS_OF,
+            "DAGSTER_HOME": str(dagster_home),
+        },
+    )
+    figures: dict[str, Any] = measured.as_dict()
+    figures["steps_s"] = _step_seconds(dagster_home)
+    return figures
+
+
+def fake_env(url: str, concurrency: int = 4) -> dict[str, str]:
+    """The settings reaching a fake instance."""
+    return {
+        "EMPREINTE_SERVICENOW_URL": url,
+        "EMPREINTE_SERVICENOW_AUTH": "basic",
+        "EMPREINTE_SERVICENOW_USER": DEFAULT_USER,
+        "EMPREINTE_SERVICENOW_PASSWORD": DEFAULT_PASSWORD,
+        "EMPREINTE_SERVICENOW_CONCURRENCY": str(concurrency),
+    }
+
+
+def change_fleet(
+    url: str, changed: float = 0.01, deleted: float = 0.001, seed: int = 7
+) -> dict[str, int]:
+    """Change ``changed`` of the assets (half move site, half retire) and delete ``deleted`` of
+    them through the fake's Table API, as a day of work on the instance would."""
+    auth = (DEFAULT_USER, DEFAULT_PASSWORD)
+    with requests.Session() as session:
+        session.auth = auth
+        assets = _all(session, url, "alm_hardware", "sys_id,location,install_status")
+        sites = sorted({row["location"] for row in assets if row["location"]})
+        rng = random.Random(seed)
+        picked = rng.sample(assets, round(len(assets) * (changed + deleted)))
+        cut = round(len(assets) * changed)
+        for number, row in enumerate(picked[:cut]):
+            if number % 2:
+                body = {"location": rng.choice(sites)}
+            else:
+                body = {"install_status": "7", "substatus": "disposed", "retired": "2026-10-30"}
+            session.patch(
+                f"{url}/api/now/table/alm_hardware/{row['sys_id']}", json=body, timeout=30
+            ).raise_for_status()
+        for row in picked[cut:]:
+            session.delete(
+                f"{url}/api/now/table/alm_hardware/{row['sys_id']}", timeout=30
+            ).raise_for_status()
+    return {"assets": len(assets), "changed": cut, "deleted": len(picked) - cut}
+
+
+def _all(session: requests.Session, url: str, table: str, fields: str) -> list[dict[str, str]]:
+    rows: list[dict[str, str]] = []
+    while True:
+        page = session.get(
+            f"{url}/api/now/table/{table}",
+            params={
+                "sysparm_fields": fields,
+                "sysparm_limit": 10_000,
+                "sysparm_offset": len(rows),
+                "sysparm_query": "ORDERBYsys_id",
+            },
+            timeout=120,
+        ).json()["result"]
+        rows.extend(page)
+        if len(page) < 10_000:
+            return rows
+
+
+def _step_seconds(dagster_home: Path) -> dict[str, float]:
+    """Seconds per step of the latest run recorded under ``dagster_home``."""
+    previous = os.environ.get("DAGSTER_HOME")
+    os.environ["DAGSTER_HOME"] = str(dagster_home)
+    try:
+        from dagster import DagsterInstance
+
+        with DagsterInstance.get() as instance:
+            latest = instance.get_runs(limit=1)[0]
+            steps: dict[str, float] = {}
+            for step in instance.get_run_step_stats(latest.run_id):
+                if step.end_time and step.start_time:
+                    group = _group(step.step_key)
+                    steps[group] = steps.get(group, 0.0) + step.end_time - step.start_time
+            return steps
+    finally:
+        if previous is None:
+            os.environ.pop("DAGSTER_HOME", None)
+        else:
+            os.environ["DAGSTER_HOME"] = previous
+
+
+def _group(step_key: str) -> str:
+    """Steps summed by kind: each ServiceNow table, each factor table, dbt, publish."""
+    if step_key.startswith("servicenow"):
+        return "extract_and_check"
+    if step_key.startswith("factor"):
+        return "factors"
+    if "dbt" in step_key:
+        return "dbt_build"
+    if "publish" in step_key:
+        return "publish"
+    return step_key

@@ -1,0 +1,259 @@
+"""``make benchmark`` (S and M) and ``make benchmark SCALE=L``: every figure of issue 12 for each
+scale, in one run on one machine, printed as a table and written as JSON under
+``benchmarks/results/``.
+
+Per scale:
+- S and M: the fake instance in a process of its own; a full extraction over HTTP at
+  concurrency 4 (``extraction.py``); then the whole nightly run against it (``nightly.py``).
+  At M, a day of changes on the instance (1% of assets changed, 0.1% deleted) and the
+  incremental night that follows.
+- L: the metropolis ×100 written straight to export files (``connectors/servicenow/fake/
+  bulk.py``), and the whole nightly run reading them.
+- On the lake the night left: the hand-written reference script and three dbt builds
+  (``transformation.py``), the reference checked against dbt's rows; and the peer
+  (``peer.py``).
+
+Data goes under ``data/benchmark/<scale>/`` (replaced at each run).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+from functools import partial
+from importlib.metadata import version
+from pathlib import Path
+from typing import Any
+
+from benchmarks import extraction, nightly, peer, transformation
+from connectors.servicenow.fake.bulk import write_exports
+
+REPO = Path(__file__).resolve().parents[1]
+RESULTS = Path(__file__).with_name("results")
+# XS: a quick try of the harness itself.
+SCALES = {"XS": 0.1, "S": 1.0, "M": 10.0, "L": 100.0}
+# Targets of issue 12 (ratios and rates; memory in MiB).
+TARGETS = {
+    "fct_footprint_models_vs_reference": 1.5,
+    "models_and_tests_vs_reference": 3.0,
+    "incremental_vs_full_night": 0.2,
+    "client_overhead": 0.2,
+    "client_rows_per_cpu_s": 100_000,
+    "peer_throughput_ratio": 1_000,
+    "peak_rss_mb_at_L": 4096,
+}
+
+
+def measure_scale(
+    name: str, root: Path, save: Callable[[dict[str, Any]], None], via_exports: bool = False
+) -> dict[str, Any]:
+    """Every figure of one scale, ``save``d after each step (the cheapest and most asked-for
+    first: a run stopped early keeps what it measured)."""
+    scale = SCALES[name]
+    data = root / name
+    shutil.rmtree(data, ignore_errors=True)
+    data.mkdir(parents=True)
+    figures: dict[str, Any] = {"scale": scale}
+    if name == "L" or via_exports:
+        started = time.perf_counter()
+        figures["generated_rows"] = sum(write_exports(data / "exports", scale).values())
+        figures["generation_s"] = time.perf_counter() - started
+        _say(name, f"generated {figures['generated_rows']:,} rows")
+        figures["night"] = nightly.night(data, {"EMPREINTE_EXPORTS_DIR": str(data / "exports")})
+        save(figures)
+        shutil.rmtree(data / "exports")
+        _transformation(name, data, figures, save)
+    else:
+        with extraction.FakeProcess(scale) as fake:
+            figures["extraction"] = extraction.measure(fake, data / "extraction_lake")
+            shutil.rmtree(data / "extraction_lake")
+            _say(name, f"extraction {figures['extraction']['rows_per_s']:,.0f} rows/s")
+            save(figures)
+            env = nightly.fake_env(fake.url)
+            figures["night"] = nightly.night(data, env)
+            _say(name, f"night {figures['night']['wall_s']:.0f} s")
+            save(figures)
+            _transformation(name, data, figures, save)
+            if name == "M":
+                figures["changes"] = nightly.change_fleet(fake.url)
+                figures["incremental_night"] = nightly.night(data, env)
+                figures["incremental_vs_full_night"] = (
+                    figures["incremental_night"]["wall_s"] / figures["night"]["wall_s"]
+                )
+                _say(name, f"incremental night {figures['incremental_night']['wall_s']:.0f} s")
+                save(figures)
+    shutil.rmtree(data / "benchmark_builds", ignore_errors=True)
+    return figures
+
+
+def _transformation(
+    name: str, data: Path, figures: dict[str, Any], save: Callable[[dict[str, Any]], None]
+) -> None:
+    lake, builds = data / "lake", data / "benchmark_builds"
+    builds.mkdir(exist_ok=True)
+    editions = data / "editions"
+    reference = builds / "reference.duckdb"
+    figures["reference"] = transformation.measure_reference(
+        lake, reference, nightly.AS_OF
+    ).as_dict()
+    _say(name, f"reference {figures['reference']['wall_s']:.0f} s")
+    base = figures["reference"]["wall_s"]
+    kept = builds / f"{transformation.CHECKED}.duckdb"
+    for build in transformation.BUILDS:
+        database = builds / f"{build}.duckdb"
+        figures[build] = transformation.measure_dbt(
+            build, lake, editions, database, nightly.AS_OF
+        ).as_dict()
+        figures[f"{build.removeprefix('dbt_')}_vs_reference"] = figures[build]["wall_s"] / base
+        _say(name, f"{build} {figures[build]['wall_s']:.0f} s")
+        if build == transformation.CHECKED:
+            figures["check"] = transformation.compare(reference, kept)
+            save(figures)
+            figures["peer"] = peer.measure(lake, kept)
+            _say(name, f"peer ratio {figures['peer']['throughput_ratio']:,.0f}")
+        else:
+            database.unlink(missing_ok=True)
+        save(figures)
+
+
+def environment() -> dict[str, Any]:
+    """Machine and versions, for the record."""
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor(),
+    )
+    memory_kb = int(Path("/proc/meminfo").read_text().split()[1])
+    commit = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True, text=True
+    ).stdout.strip()
+    return {
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "memory_gib": round(memory_kb / 2**20, 1),
+        "os": platform.platform(),
+        "python": platform.python_version(),
+        "versions": {
+            package: version(package)
+            for package in ("duckdb", "dbt-core", "dbt-duckdb", "dagster", "polars", "boaviztapi")
+        },
+        "commit": commit,
+        "duckdb_memory_limit": transformation.duckdb_settings()["memory_limit"],
+    }
+
+
+def print_table(results: dict[str, dict[str, Any]]) -> None:
+    """The figures side by side, one column per scale."""
+    rows = [
+        ("assets (x 25,000)", lambda r: r["scale"]),
+        ("night: wall s", lambda r: r["night"]["wall_s"]),
+        ("night: peak RSS MiB", lambda r: r["night"]["peak_rss_mb"]),
+        ("night: extract+check s", lambda r: r["night"]["steps_s"].get("extract_and_check")),
+        ("night: factors s", lambda r: r["night"]["steps_s"].get("factors")),
+        ("night: dbt build s", lambda r: r["night"]["steps_s"].get("dbt_build")),
+        ("night: publish s", lambda r: r["night"]["steps_s"].get("publish")),
+        ("incremental night s", lambda r: r.get("incremental_night", {}).get("wall_s")),
+        ("incremental / full", lambda r: r.get("incremental_vs_full_night")),
+        ("fct_footprint rows", lambda r: r["check"]["dbt_rows"]),
+        ("reference s", lambda r: r["reference"]["wall_s"]),
+        ("reference peak MiB", lambda r: r["reference"]["peak_rss_mb"]),
+        ("dbt +fct_footprint s", lambda r: r["dbt_fct_footprint_models"]["wall_s"]),
+        ("  / reference", lambda r: r["fct_footprint_models_vs_reference"]),
+        ("dbt models s", lambda r: r["dbt_models"]["wall_s"]),
+        ("  / reference", lambda r: r["models_vs_reference"]),
+        ("dbt models+tests s", lambda r: r["dbt_models_and_tests"]["wall_s"]),
+        ("  / reference", lambda r: r["models_and_tests_vs_reference"]),
+        ("dbt models+tests peak MiB", lambda r: r["dbt_models_and_tests"]["peak_rss_mb"]),
+        ("reference = dbt", lambda r: r["check"]["identical"]),
+        ("extraction rows/s", lambda r: r.get("extraction", {}).get("rows_per_s")),
+        ("client rows/CPU-s", lambda r: r.get("extraction", {}).get("client_rows_per_cpu_s")),
+        ("client overhead", lambda r: r.get("extraction", {}).get("client_overhead")),
+        ("peer assets/s", lambda r: r["peer"]["peer_assets_per_s"]),
+        ("warehouse assets/s", lambda r: r["peer"]["warehouse_assets_per_s"]),
+        ("peer ratio", lambda r: r["peer"]["throughput_ratio"]),
+        ("peer largest difference", lambda r: r["peer"]["largest_relative_difference"]),
+    ]
+    scales = list(results)
+    print(f"\n{'figure':<28}" + "".join(f"{s:>16}" for s in scales))
+    for label, get in rows:
+        cells = []
+        for scale in scales:
+            try:
+                value = get(results[scale])
+            except (KeyError, TypeError):
+                value = None
+            cells.append(_cell(value))
+        print(f"{label:<28}" + "".join(f"{cell:>16}" for cell in cells))
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return "-"
+    if isinstance(value, bool):
+        return "yes" if value else "NO"
+    if isinstance(value, float):
+        if value != 0 and abs(value) < 0.01:
+            return f"{value:.1e}"
+        return f"{value:,.2f}" if abs(value) < 100 else f"{value:,.0f}"
+    return f"{value:,}"
+
+
+def _say(scale: str, message: str) -> None:
+    print(f"[{datetime.now():%H:%M:%S}] {scale}: {message}", flush=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scales", nargs="+", choices=list(SCALES), default=["S", "M"])
+    parser.add_argument("--data", type=Path, default=REPO / "data" / "benchmark")
+    parser.add_argument(
+        "--via-exports",
+        action="store_true",
+        help="every scale as L is: export files from the bulk generator, no HTTP extraction,"
+        " no incremental night (a quicker run of the transformation figures)",
+    )
+    options = parser.parse_args()
+    results: dict[str, dict[str, Any]] = {}
+    started = datetime.now(UTC)
+    RESULTS.mkdir(exist_ok=True)
+    path = RESULTS / f"{started:%Y-%m-%dT%H%M}-{'-'.join(options.scales)}.json"
+    load: dict[str, list[float]] = {"start": list(os.getloadavg())}
+
+    def save(scale: str, figures: dict[str, Any]) -> None:
+        """The report so far, rewritten after each step: a run stopped early keeps it."""
+        results[scale] = figures
+        load["last_save"] = list(os.getloadavg())
+        report = {
+            "started_at": started.isoformat(timespec="seconds"),
+            "command": "make benchmark"
+            + ("" if options.scales == ["S", "M"] else f" SCALE={' '.join(options.scales)}")
+            + (" (python -m benchmarks.run --via-exports)" if options.via_exports else ""),
+            "environment": environment(),
+            "load_average_1_5_15_min": load,
+            "targets": TARGETS,
+            "results": results,
+        }
+        path.write_text(json.dumps(report, indent=1, default=str))
+
+    for scale in options.scales:
+        save(
+            scale,
+            measure_scale(scale, options.data.resolve(), partial(save, scale), options.via_exports),
+        )
+    print_table(results)
+    print(f"\nwritten {path.relative_to(REPO)}")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

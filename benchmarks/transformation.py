@@ -1,0 +1,178 @@
+"""The transformation benchmark: dbt's build against the hand-written reference script.
+
+On one lake: the hand-written DuckDB script (``reference_footprint.sql``) and three dbt builds
+(the models behind ``fct_footprint``; every model; every model with its tests), each into a
+fresh DuckDB file in its own process, measured whole (wall, CPU, peak memory of the process
+tree), then the reference's rows checked against dbt's: the same keys, the same values within
+rounding, the same columns elsewhere.
+
+``python -m benchmarks.transformation reference LAKE OUT.duckdb AS_OF`` runs the script alone.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import string
+import sys
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from benchmarks.measure import Measured, run
+
+REPO = Path(__file__).resolve().parents[1]
+DBT_PROJECT = REPO / "dbt_project"
+SCRIPT = Path(__file__).with_name("reference_footprint.sql")
+DBT = str(Path(sys.executable).with_name("dbt"))
+KEY = ("reporting_year", "method", "source_kind", "item_id", "stage", "criterion")
+VALUES = ("value", "value_min", "value_max")
+# A relative difference below this is rounding (the two sides multiply in the same order).
+TOLERANCE = 1e-9
+# dbt selections measured, by name, in this order (every model alone last: the least asked-for).
+BUILDS: dict[str, list[str]] = {
+    "dbt_fct_footprint_models": [
+        "build",
+        "--select",
+        "+fct_footprint",
+        "--exclude-resource-type",
+        "test",
+        "unit_test",
+    ],
+    "dbt_models_and_tests": ["build"],
+    "dbt_models": ["build", "--exclude-resource-type", "test", "unit_test"],
+}
+# The build whose fct_footprint is checked against the reference's (and feeds the peer).
+CHECKED = "dbt_models_and_tests"
+
+
+def duckdb_settings() -> dict[str, str]:
+    """The DuckDB settings builds run with (the same for the reference and dbt)."""
+    return {"memory_limit": os.environ.get("EMPREINTE_DUCKDB_MEMORY_LIMIT") or "4GB"}
+
+
+def run_reference(lake: Path, database: Path, as_of: str, time_zone: str = "Europe/Paris") -> None:
+    """Execute the reference script into ``database`` (replaced), in this process."""
+    database.unlink(missing_ok=True)
+    sql = string.Template(SCRIPT.read_text()).substitute(
+        lake=lake, seeds=DBT_PROJECT / "seeds", as_of=as_of, time_zone=time_zone
+    )
+    temp = database.with_suffix(".tmp")
+    temp.mkdir(parents=True, exist_ok=True)
+    with duckdb.connect(
+        str(database), config={**duckdb_settings(), "temp_directory": str(temp)}
+    ) as connection:
+        connection.execute("set enable_progress_bar = false")
+        connection.execute(sql)
+        connection.execute("checkpoint")
+
+
+def measure_reference(lake: Path, database: Path, as_of: str) -> Measured:
+    """The reference script in its own process, measured."""
+    return run(
+        [
+            sys.executable,
+            "-m",
+            "benchmarks.transformation",
+            "reference",
+            str(lake),
+            str(database),
+            as_of,
+        ],
+        cwd=REPO,
+    )
+
+
+def measure_dbt(name: str, lake: Path, editions: Path, database: Path, as_of: str) -> Measured:
+    """One dbt build (see ``BUILDS``) into a fresh ``database``, measured."""
+    for leftover in (database, database.with_name(database.name + ".wal")):
+        leftover.unlink(missing_ok=True)
+    env = {
+        "EMPREINTE_LAKE": str(lake),
+        "EMPREINTE_EDITIONS": str(editions),
+        "EMPREINTE_BUILD_DB": str(database),
+        "EMPREINTE_DUCKDB_TEMP_DIR": str(database.with_suffix(".tmp")),
+        "EMPREINTE_DUCKDB_MEMORY_LIMIT": duckdb_settings()["memory_limit"],
+    }
+    internal = database.with_name(database.stem + ".internal.duckdb")
+    internal.unlink(missing_ok=True)
+    env["EMPREINTE_INTERNAL_DB"] = str(internal)
+    command = [DBT, *BUILDS[name], "--vars", json.dumps({"as_of": as_of}), "--quiet"]
+    return run(command, env=env, cwd=DBT_PROJECT)
+
+
+def compare(reference: Path, built: Path, relation: str = "fct_footprint") -> dict[str, Any]:
+    """Rows, sums and differences between the reference's fact table and dbt's."""
+    with duckdb.connect() as connection:
+        connection.execute("set enable_progress_bar = false")
+        connection.execute(f"attach '{reference}' as reference (read_only)")
+        connection.execute(f"attach '{built}' as built (read_only)")
+        qualified = find(connection, "built", relation)
+        others = [
+            row[0]
+            for row in connection.execute(
+                "select column_name from duckdb_columns() where database_name = 'reference'"
+                " and table_name = 'fct_footprint' order by column_index"
+            ).fetchall()
+            if row[0] not in KEY and row[0] not in VALUES
+        ]
+        built_rows = connection.execute(f"select count(*) from {qualified}").fetchone()[0]
+        hardware = f"(select * from {qualified} where source_kind = 'hardware_asset')"
+        on = " and ".join(f"r.{k} = b.{k}" for k in KEY)
+        relative = " , ".join(
+            f"abs(r.{v} - b.{v}) / greatest(abs(r.{v}), abs(b.{v}), 1e-300)" for v in VALUES
+        )
+        differing = " or ".join(f"r.{c} is distinct from b.{c}" for c in others)
+        figures = connection.execute(
+            f"""
+            select
+                (select count(*) from reference.fct_footprint) as reference_rows,
+                (select count(*) from {hardware}) as dbt_hardware_rows,
+                count(*) filter (where b.item_id is null) as only_in_reference,
+                count(*) filter (where r.item_id is null) as only_in_dbt,
+                count(*) filter (where r.item_id is not null and b.item_id is not null
+                    and ({differing})) as rows_with_other_columns_differing,
+                coalesce(max(greatest({relative})), 0) as largest_relative_difference,
+                sum(r.value) as reference_value_sum,
+                sum(b.value) as dbt_value_sum
+            from reference.fct_footprint as r
+            full join {hardware} as b on {on}
+            """
+        ).fetchone()
+        names = [d[0] for d in connection.description]
+    result = dict(zip(names, figures, strict=True))
+    result["dbt_rows"] = built_rows
+    result["identical"] = (
+        result["only_in_reference"] == 0
+        and result["only_in_dbt"] == 0
+        and result["rows_with_other_columns_differing"] == 0
+        and result["largest_relative_difference"] <= TOLERANCE
+    )
+    return result
+
+
+def relation(connection: duckdb.DuckDBPyConnection, name: str) -> str:
+    """``name`` qualified with its schema in the connection's database (``marts`` once
+    published, ``main`` in an older build)."""
+    (database,) = connection.execute("select current_database()").fetchone()
+    return find(connection, database, name)
+
+
+def find(connection: duckdb.DuckDBPyConnection, database: str, relation: str) -> str:
+    """``relation`` qualified with its database and schema (``marts`` in a build)."""
+    schemas = connection.execute(
+        "select schema_name from duckdb_tables() where database_name = ? and table_name = ?"
+        " order by schema_name = 'main'",
+        [database, relation],
+    ).fetchall()
+    if not schemas:
+        raise LookupError(f"no {relation} in {database}")
+    return f"{database}.{schemas[0][0]}.{relation}"
+
+
+if __name__ == "__main__":
+    if len(sys.argv) == 5 and sys.argv[1] == "reference":
+        run_reference(Path(sys.argv[2]), Path(sys.argv[3]), sys.argv[4])
+    else:
+        sys.exit(__doc__.splitlines()[-1])
