@@ -238,3 +238,33 @@ def test_duckdb_memory_and_spill_settings_reach_the_build_dbt_and_readers(
     )
     assert shown.returncode == 0, shown.stdout[-2000:]
     assert f'"m": "488.2 MiB", "t": "{paths.temp_directory}"' in shown.stdout.replace("\\", "")
+
+
+def test_a_build_that_spills_to_disk_goes_on_to_the_next_model(
+    paths: WarehousePaths, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The first scale that spills (M) failed here: the profile gave temp_directory as a
+    setting, SET again on each model's cursor, which DuckDB refuses once a spill used it."""
+    monkeypatch.setenv("EMPREINTE_DUCKDB_MEMORY_LIMIT", "64MB")
+    project = tmp_path / "spill_project"
+    (project / "models").mkdir(parents=True)
+    (project / "dbt_project.yml").write_text(
+        "name: spill\nversion: '1.0'\nprofile: empreinte\nconfig-version: 2\n"
+        "models:\n  spill:\n    +materialized: table\n"
+    )
+    # Sorting 8 million rows does not fit in 64 MB: the first model spills.
+    (project / "models" / "sorted.sql").write_text(
+        "select range as n from range(8000000) order by hash(range)"
+    )
+    (project / "models" / "after.sql").write_text("select count(*) as n from {{ ref('sorted') }}")
+    paths.temp_directory.mkdir(parents=True, exist_ok=True)
+    ran = subprocess.run(
+        [DBT, "run", "--project-dir", str(project), "--profiles-dir", str(REPO / "dbt_project")],
+        env={**os.environ, **paths.dbt_env()},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert ran.returncode == 0, ran.stdout[-3000:]
+    with connect_build(paths) as connection:
+        assert connection.execute("select n from main.after").fetchall() == [(8_000_000,)]
