@@ -121,7 +121,10 @@ climate as (
         footprint.value,
         footprint.value_min,
         footprint.value_max,
-        footprint.match_level = 'category' as is_category_default,
+        -- A device matched by its category for want of its model; an activity (a trip, a
+        -- contract) is matched by its kind or mode by design, which is no default.
+        footprint.source_kind = 'hardware_asset'
+        and footprint.match_level = 'category' as is_category_default,
         coalesce(factors.quality = 'proxy', false) as is_proxy,
         coalesce(factors.scope = 'money', false) as is_money_ratio,
         footprint.match_level in ('default_country', 'region') as is_default_grid,
