@@ -85,6 +85,7 @@ def _all(session: requests.Session, url: str, table: str, fields: str) -> list[d
                 "sysparm_limit": 10_000,
                 "sysparm_offset": len(rows),
                 "sysparm_query": "ORDERBYsys_id",
+                "sysparm_exclude_reference_link": "true",
             },
             timeout=120,
         ).json()["result"]

@@ -21,6 +21,7 @@ from typing import Any
 import duckdb
 
 from benchmarks.measure import Measured, run
+from pipelines.variant_builds import ScenarioPaths, ensure_runs_schema
 
 REPO = Path(__file__).resolve().parents[1]
 DBT_PROJECT = REPO / "dbt_project"
@@ -98,6 +99,10 @@ def measure_dbt(name: str, lake: Path, editions: Path, database: Path, as_of: st
     internal = database.with_name(database.stem + ".internal.duckdb")
     internal.unlink(missing_ok=True)
     env["EMPREINTE_INTERNAL_DB"] = str(internal)
+    # The scenario runs the decision marts read: the night's, beside its lake.
+    runs = ScenarioPaths(root=lake.parent / "scenarios", lake=lake, editions=editions).runs
+    ensure_runs_schema(runs)
+    env["EMPREINTE_SCENARIO_RUNS"] = str(runs)
     command = [DBT, *BUILDS[name], "--vars", json.dumps({"as_of": as_of}), "--quiet"]
     return run(command, env=env, cwd=DBT_PROJECT)
 
