@@ -1,5 +1,6 @@
 """dbt assets: every model of dbt_project/, built into the build file, tests as asset checks."""
 
+import fcntl
 import json
 import os
 import shutil
@@ -41,10 +42,26 @@ dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR)
 # `dagster dev` re-parses on load (with the `dbt` on PATH, see the Makefile); elsewhere the
 # manifest is parsed on the first load of a checkout and again whenever the project changed.
 dbt_project.prepare_if_dev()
+
+
+def parse_if_stale(project: DbtProject) -> bool:
+    """Parse the project when its manifest is stale, one process at a time (the webserver,
+    the daemon or parallel test workers may load the definitions at once, and a manifest read
+    while another process writes it is torn); True when this call parsed."""
+    target = project.project_dir / project.target_path
+    target.mkdir(parents=True, exist_ok=True)
+    with (target / ".parse.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not manifest_is_stale(project):  # another process parsed meanwhile
+            return False
+        DbtCliResource(project_dir=project, dbt_executable=DBT_EXECUTABLE).cli(
+            ["parse", "--quiet"], target_path=project.target_path
+        ).wait()
+        return True
+
+
 if manifest_is_stale(dbt_project):
-    DbtCliResource(project_dir=dbt_project, dbt_executable=DBT_EXECUTABLE).cli(
-        ["parse", "--quiet"], target_path=dbt_project.target_path
-    ).wait()
+    parse_if_stale(dbt_project)
 
 
 class LayeredTranslator(DagsterDbtTranslator):

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import os
+import shutil
 import subprocess
 import sys
 from datetime import datetime
@@ -238,3 +240,37 @@ def test_a_changed_model_makes_the_manifest_stale(tmp_path: Path) -> None:
     assert not manifest_is_stale(project)
     model.write_text("select 2 as x")  # newer than the manifest
     assert manifest_is_stale(project)
+
+
+def test_processes_loading_at_once_parse_the_project_once(tmp_path: Path) -> None:
+    """The webserver and the daemon (or two test workers) load the definitions together: one
+    parses, the other waits and reads the finished manifest."""
+    (tmp_path / "dbt_project.yml").write_text(
+        "name: p\nversion: '1.0'\nprofile: empreinte\nconfig-version: 2\n"
+    )
+    (tmp_path / "models").mkdir()
+    (tmp_path / "models" / "m.sql").write_text("select 1 as x")
+    shutil.copy(REPO / "dbt_project" / "profiles.yml", tmp_path / "profiles.yml")
+    code = (
+        "import sys; from dagster_dbt import DbtProject;"
+        " from pipelines.transformation import parse_if_stale;"
+        " print(parse_if_stale(DbtProject(project_dir=sys.argv[1])))"
+    )
+    loaders = [
+        subprocess.Popen(
+            [sys.executable, "-c", code, str(tmp_path)],
+            cwd=REPO,
+            stdout=subprocess.PIPE,
+            text=True,
+            env={**os.environ, "DBT_PROFILES_DIR": str(tmp_path)},
+        )
+        for _ in range(2)
+    ]
+    parsed = sorted(loader.communicate(timeout=300)[0].split()[-1] for loader in loaders)
+    assert parsed == ["False", "True"]
+    assert "m" in {
+        node["name"]
+        for node in json.loads((tmp_path / "target" / "manifest.json").read_text())[
+            "nodes"
+        ].values()
+    }
