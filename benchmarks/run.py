@@ -183,6 +183,12 @@ def print_table(results: dict[str, dict[str, Any]]) -> None:
         ("warehouse assets/s", lambda r: r["peer"]["warehouse_assets_per_s"]),
         ("peer ratio", lambda r: r["peer"]["throughput_ratio"]),
         ("peer largest difference", lambda r: r["peer"]["largest_relative_difference"]),
+        ("peer over HTTP assets/s", lambda r: r["peer"]["http_peer_assets_per_s"]),
+        ("peer over HTTP ratio", lambda r: r["peer"]["http_throughput_ratio"]),
+        (
+            "  difference (rounded)",
+            lambda r: r["peer"]["http_largest_relative_difference_rounded"],
+        ),
     ]
     scales = list(results)
     print(f"\n{'figure':<28}" + "".join(f"{s:>16}" for s in scales))
