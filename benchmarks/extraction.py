@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import os
 import re
-import subprocess
 import sys
 import threading
 import time
@@ -27,12 +26,13 @@ from typing import Any
 
 import requests
 
+from benchmarks.measure import LoopbackServer
 from connectors.servicenow.client import ServiceNowClient
 from connectors.servicenow.extract import extract_all
 from connectors.servicenow.fake.server import DEFAULT_PASSWORD, DEFAULT_USER
 from connectors.servicenow.settings import ServiceNowSettings
 
-_URL = re.compile(r"at (http://127\.0\.0\.1:\d+)")
+_URL = r"at (http://127\.0\.0\.1:\d+)"
 _TIMING = re.compile(r"(\w+);dur=([0-9.]+)")
 
 
@@ -59,50 +59,27 @@ class TimedClient(ServiceNowClient):
                 self.server_ms[name] += float(timings.get(name, 0.0))
 
 
-class FakeProcess:
+class FakeProcess(LoopbackServer):
     """``python -m connectors.servicenow.fake`` on a free loopback port, in its own process."""
 
     def __init__(self, scale: float, seed: int = 42) -> None:
         self.scale, self.seed = scale, seed
-        self.process: subprocess.Popen[str] | None = None
-        self.url = ""
+        module = ("-m", "connectors.servicenow.fake", "--port", "0")
+        super().__init__(
+            [sys.executable, *module, "--seed", str(seed), "--scale", str(scale)],
+            _URL,
+            {"EMPREINTE_SERVICENOW_PASSWORD": DEFAULT_PASSWORD},
+        )
 
     def __enter__(self) -> FakeProcess:
-        self.process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "connectors.servicenow.fake",
-                "--port",
-                "0",
-                "--seed",
-                str(self.seed),
-                "--scale",
-                str(self.scale),
-            ],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-            env={**os.environ, "EMPREINTE_SERVICENOW_PASSWORD": DEFAULT_PASSWORD},
-        )
-        assert self.process.stdout is not None
-        for line in self.process.stdout:
-            found = _URL.search(line)
-            if found:
-                self.url = found.group(1)
-                return self
-        raise RuntimeError(f"the fake instance did not start (exit {self.process.wait()})")
+        super().__enter__()
+        return self
 
     def cpu_s(self) -> float:
         """The server process's CPU seconds so far."""
         assert self.process is not None
         fields = Path(f"/proc/{self.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
         return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-    def __exit__(self, *exc: object) -> None:
-        if self.process is not None:
-            self.process.kill()
-            self.process.wait()
 
 
 def measure(fake: FakeProcess, lake_dir: Path, concurrency: int = 4) -> dict[str, float]:

@@ -25,9 +25,6 @@ a peer computing them with Boavizta archetypes would not compute the same thing.
 
 from __future__ import annotations
 
-import os
-import re
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -39,6 +36,7 @@ import requests
 from boaviztapi.utils.roundit import round_based_on_min_max
 
 from benchmarks import transformation
+from benchmarks.measure import LoopbackServer
 from connectors.lake import latest_rows, read_table
 from factors.boavizta import (
     SERVER_CRITERIA,
@@ -52,39 +50,18 @@ from factors.tables import configuration_matches, server_configuration
 SAMPLE = 200
 # The API's names of the criteria the warehouse takes from the engine.
 _API_CRITERIA = {criterion: name for name, criterion in SERVER_CRITERIA.items()}
-_UVICORN_URL = re.compile(r"running on (http://127\.0\.0\.1:\d+)")
 
 
-class BoaviztaApiProcess:
+def boavizta_api() -> LoopbackServer:
     """The Boavizta API (``uvicorn boaviztapi.main:app``) on a free loopback port."""
-
-    def __init__(self) -> None:
-        self.process: subprocess.Popen[str] | None = None
-        self.url = ""
-
-    def __enter__(self) -> BoaviztaApiProcess:
-        self.process = subprocess.Popen(
-            [
-                *(sys.executable, "-m", "uvicorn", "boaviztapi.main:app"),
-                *("--host", "127.0.0.1", "--port", "0", "--no-access-log"),
-            ],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-            env={**os.environ, "PYTHONWARNINGS": "ignore"},
-        )
-        assert self.process.stdout is not None
-        for line in self.process.stdout:
-            found = _UVICORN_URL.search(line)
-            if found:
-                self.url = found.group(1)
-                return self
-        raise RuntimeError(f"the Boavizta API did not start (exit {self.process.wait()})")
-
-    def __exit__(self, *exc: object) -> None:
-        if self.process is not None:
-            self.process.kill()
-            self.process.wait()
+    return LoopbackServer(
+        [
+            *(sys.executable, "-m", "uvicorn", "boaviztapi.main:app"),
+            *("--host", "127.0.0.1", "--port", "0", "--no-access-log"),
+        ],
+        r"running on (http://127\.0\.0\.1:\d+)",
+        {"PYTHONWARNINGS": "ignore"},
+    )
 
 
 def http_peer(
@@ -93,7 +70,7 @@ def http_peer(
     """Each configuration sent to the API's server route, one request per asset, in turn:
     (seconds, {asset: {criterion: embedded value as the API answered}})."""
     answers: dict[str, dict[str, float]] = {}
-    with BoaviztaApiProcess() as api, requests.Session() as session:
+    with boavizta_api() as api, requests.Session() as session:
         url = f"{api.url}/v1/server/"
         criteria = list(_API_CRITERIA.values())
 
