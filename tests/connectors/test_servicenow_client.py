@@ -168,7 +168,8 @@ def test_pages_share_one_connection(stub: Stub) -> None:
     assert len(read_all(client)) == 30
     assert len(stub.requests) >= 5
     pools = client._session().get_adapter(stub.url).poolmanager.pools
-    assert [pools[key].num_connections for key in pools.keys()] == [1]
+    keys = pools.keys()  # urllib3's container of pools refuses to be iterated itself
+    assert [pools[key].num_connections for key in keys] == [1]
 
 
 def test_environment_proxies_and_ca_bundle_are_read_once(monkeypatch, tmp_path) -> None:
