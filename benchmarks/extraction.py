@@ -6,7 +6,11 @@ milliseconds, ``cpu`` the handling thread's CPU milliseconds); this client sums 
 
 - ``rows_per_s``: rows landed per second of wall time, end to end;
 - ``client_rows_per_cpu_s``: rows read, parsed, validated and landed per CPU-second of the client
-  process (the "parse and land per core" target);
+  process, HTTP and threads included;
+- ``parse_land_rows_per_cpu_s``: rows per CPU-second of the parse and land path alone (the
+  "parse and land per core" target): the CPU time of the threads while they decode a page's
+  JSON, build its string columns, then validate and land a batch (the Parquet write included).
+  Work Polars hands to its own threads is not in it (a few percent, see docs/performance.md);
 - ``client_cpu_share``: the client's CPU time over the wall time;
 - ``client_overhead``: the share of the concurrency slots' time not spent at the server,
   ``1 - sum(server time per page) / (concurrency x wall)``: 0 when the client always has a
@@ -18,21 +22,26 @@ from __future__ import annotations
 
 import os
 import re
-import subprocess
 import sys
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import requests
 
+from benchmarks.measure import LoopbackServer
+from connectors.servicenow import client as client_module
+from connectors.servicenow import extract as extract_module
 from connectors.servicenow.client import ServiceNowClient
+from connectors.servicenow.drift import DriftTracker
 from connectors.servicenow.extract import extract_all
 from connectors.servicenow.fake.server import DEFAULT_PASSWORD, DEFAULT_USER
 from connectors.servicenow.settings import ServiceNowSettings
 
-_URL = re.compile(r"at (http://127\.0\.0\.1:\d+)")
+_URL = r"at (http://127\.0\.0\.1:\d+)"
 _TIMING = re.compile(r"(\w+);dur=([0-9.]+)")
 
 
@@ -59,39 +68,21 @@ class TimedClient(ServiceNowClient):
                 self.server_ms[name] += float(timings.get(name, 0.0))
 
 
-class FakeProcess:
+class FakeProcess(LoopbackServer):
     """``python -m connectors.servicenow.fake`` on a free loopback port, in its own process."""
 
     def __init__(self, scale: float, seed: int = 42) -> None:
         self.scale, self.seed = scale, seed
-        self.process: subprocess.Popen[str] | None = None
-        self.url = ""
+        module = ("-m", "connectors.servicenow.fake", "--port", "0")
+        super().__init__(
+            [sys.executable, *module, "--seed", str(seed), "--scale", str(scale)],
+            _URL,
+            {"EMPREINTE_SERVICENOW_PASSWORD": DEFAULT_PASSWORD},
+        )
 
     def __enter__(self) -> FakeProcess:
-        self.process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "connectors.servicenow.fake",
-                "--port",
-                "0",
-                "--seed",
-                str(self.seed),
-                "--scale",
-                str(self.scale),
-            ],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-            env={**os.environ, "EMPREINTE_SERVICENOW_PASSWORD": DEFAULT_PASSWORD},
-        )
-        assert self.process.stdout is not None
-        for line in self.process.stdout:
-            found = _URL.search(line)
-            if found:
-                self.url = found.group(1)
-                return self
-        raise RuntimeError(f"the fake instance did not start (exit {self.process.wait()})")
+        super().__enter__()
+        return self
 
     def cpu_s(self) -> float:
         """The server process's CPU seconds so far."""
@@ -99,10 +90,41 @@ class FakeProcess:
         fields = Path(f"/proc/{self.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
         return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
-    def __exit__(self, *exc: object) -> None:
-        if self.process is not None:
-            self.process.kill()
-            self.process.wait()
+
+# The parse and land path: (owner, attribute) of each step, timed in the thread that runs it.
+PARSE_AND_LAND = (
+    (client_module, "_decode"),
+    (DriftTracker, "frame"),
+    (extract_module, "land_table_batch"),
+)
+
+
+@contextmanager
+def thread_cpu(steps: tuple[tuple[Any, str], ...]) -> Iterator[list[float]]:
+    """While open, the CPU seconds of the calling threads spent in ``steps`` add up in the
+    list's one item (the functions are wrapped, then put back)."""
+    spent = [0.0]
+    lock = threading.Lock()
+    originals = [(owner, name, getattr(owner, name)) for owner, name in steps]
+
+    def timed(function: Any) -> Any:
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            started = time.thread_time()
+            try:
+                return function(*args, **kwargs)
+            finally:
+                with lock:
+                    spent[0] += time.thread_time() - started
+
+        return wrapper
+
+    for owner, name, function in originals:
+        setattr(owner, name, timed(function))
+    try:
+        yield spent
+    finally:
+        for owner, name, function in originals:
+            setattr(owner, name, function)
 
 
 def measure(fake: FakeProcess, lake_dir: Path, concurrency: int = 4) -> dict[str, float]:
@@ -117,7 +139,7 @@ def measure(fake: FakeProcess, lake_dir: Path, concurrency: int = 4) -> dict[str
     client = TimedClient(settings)
     server_before, cpu_before = fake.cpu_s(), time.process_time()
     started = time.perf_counter()
-    with client:
+    with client, thread_cpu(PARSE_AND_LAND) as parse_land:
         reports = extract_all(client, lake_dir, full=True)
     wall = time.perf_counter() - started
     client_cpu = time.process_time() - cpu_before
@@ -132,6 +154,8 @@ def measure(fake: FakeProcess, lake_dir: Path, concurrency: int = 4) -> dict[str
         "client_cpu_s": client_cpu,
         "client_rows_per_cpu_s": rows / client_cpu,
         "client_cpu_share": client_cpu / wall,
+        "parse_land_cpu_s": parse_land[0],
+        "parse_land_rows_per_cpu_s": rows / parse_land[0],
         "server_cpu_s": server_cpu,
         "server_page_s": client.server_ms["app"] / 1000,
         "server_page_cpu_s": client.server_ms["cpu"] / 1000,

@@ -8,6 +8,7 @@ child count together, as the machine feels them.
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import threading
 import time
@@ -16,6 +17,39 @@ from dataclasses import dataclass
 from pathlib import Path
 
 _PAGE = os.sysconf("SC_PAGE_SIZE")
+
+
+class LoopbackServer:
+    """A server in a process of its own on a free loopback port: ``url`` is read from what it
+    prints when it listens (``url_pattern``'s first group); killed on exit."""
+
+    def __init__(
+        self, command: Sequence[str], url_pattern: str, env: Mapping[str, str] | None = None
+    ) -> None:
+        self.command, self.url_pattern, self.env = list(command), re.compile(url_pattern), env
+        self.process: subprocess.Popen[str] | None = None
+        self.url = ""
+
+    def __enter__(self) -> LoopbackServer:
+        self.process = subprocess.Popen(
+            self.command,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            env={**os.environ, **(self.env or {})},
+        )
+        assert self.process.stdout is not None
+        for line in self.process.stdout:
+            found = self.url_pattern.search(line)
+            if found:
+                self.url = found.group(1)
+                return self
+        raise RuntimeError(f"{self.command[2]} did not start (exit {self.process.wait()})")
+
+    def __exit__(self, *exc: object) -> None:
+        if self.process is not None:
+            self.process.kill()
+            self.process.wait()
 
 
 @dataclass

@@ -8,21 +8,35 @@ level ``configuration``).
   as a rate.
 - Warehouse: ``factors.tables.configuration_matches`` for the whole fleet (one computation per
   distinct configuration) and the SQL giving every asset its impact from the factor rows.
+- Peer over HTTP: what those tools actually do, the Boavizta API's server route
+  (``POST /v1/server/``, ``boaviztapi.main:app`` under uvicorn in a process of its own, on
+  loopback) called once per asset of the same sample, one request after another. The API
+  also computes the use phase (its default usage) and rounds each figure by its min-max spread
+  (``round_based_on_min_max``): its answers are compared with the warehouse's figures rounded
+  by the same function.
 - Difference: the sample's peer figures against the published ``fct_footprint`` (an asset's
   manufacturing impact summed over its years, amortised = the whole impact), largest relative
   difference over the criteria the engine publishes.
+
+Only the servers matched at ``configuration`` level are compared: the other devices' embodied
+figures come from other data (ADEME, manufacturers' sheets), not from the Boavizta engine, so
+a peer computing them with Boavizta archetypes would not compute the same thing.
 """
 
 from __future__ import annotations
 
+import sys
 import time
 from pathlib import Path
 from typing import Any
 
 import duckdb
 import polars as pl
+import requests
+from boaviztapi.utils.roundit import round_based_on_min_max
 
 from benchmarks import transformation
+from benchmarks.measure import LoopbackServer
 from connectors.lake import latest_rows, read_table
 from factors.boavizta import (
     SERVER_CRITERIA,
@@ -34,6 +48,49 @@ from factors.loading import load_factor_set
 from factors.tables import configuration_matches, server_configuration
 
 SAMPLE = 200
+# The API's names of the criteria the warehouse takes from the engine.
+_API_CRITERIA = {criterion: name for name, criterion in SERVER_CRITERIA.items()}
+
+
+def boavizta_api() -> LoopbackServer:
+    """The Boavizta API (``uvicorn boaviztapi.main:app``) on a free loopback port."""
+    return LoopbackServer(
+        [
+            *(sys.executable, "-m", "uvicorn", "boaviztapi.main:app"),
+            *("--host", "127.0.0.1", "--port", "0", "--no-access-log"),
+        ],
+        r"running on (http://127\.0\.0\.1:\d+)",
+        {"PYTHONWARNINGS": "ignore"},
+    )
+
+
+def http_peer(
+    configurations: dict[str, ServerConfiguration],
+) -> tuple[float, dict[str, dict[str, float]]]:
+    """Each configuration sent to the API's server route, one request per asset, in turn:
+    (seconds, {asset: {criterion: embedded value as the API answered}})."""
+    answers: dict[str, dict[str, float]] = {}
+    with boavizta_api() as api, requests.Session() as session:
+        url = f"{api.url}/v1/server/"
+        criteria = list(_API_CRITERIA.values())
+
+        def ask(configuration: ServerConfiguration) -> dict[str, Any]:
+            params = {"archetype": configuration.archetype, "verbose": "false"}
+            response = session.post(
+                url, params={**params, "criteria": criteria}, json=configuration.as_boavizta()
+            )
+            response.raise_for_status()
+            return response.json()["impacts"]
+
+        ask(ServerConfiguration())  # warm: the API's first answer reads its data files
+        started = time.perf_counter()
+        for asset_id, configuration in configurations.items():
+            impacts = ask(configuration)
+            answers[asset_id] = {
+                criterion: float(impacts[name]["embedded"]["value"])
+                for criterion, name in _API_CRITERIA.items()
+            }
+        return time.perf_counter() - started, answers
 
 
 def _current(lake: Path, table: str, columns: list[str]) -> pl.DataFrame:
@@ -83,6 +140,7 @@ def measure(lake: Path, warehouse: Path, sample: int = SAMPLE) -> dict[str, Any]
     step = max(1, assets // sample)
     picked = configured["asset_id"].to_list()[::step][:sample]
     peer: dict[str, dict[str, float]] = {}
+    configurations: dict[str, ServerConfiguration] = {}
     started = time.perf_counter()
     for asset_id in picked:
         server = by_asset[asset_id]
@@ -90,23 +148,29 @@ def measure(lake: Path, warehouse: Path, sample: int = SAMPLE) -> dict[str, Any]
         assert configuration is not None
         impacts = _compute_server(configuration)  # no cache: one request per asset
         peer[asset_id] = {criterion: impact.value for criterion, impact in impacts.items()}
+        configurations[asset_id] = configuration
     peer_s = time.perf_counter() - started
+    http_s, answered = http_peer(configurations)
 
     with duckdb.connect(str(warehouse), read_only=True) as connection:
         fact = transformation.relation(connection, "fct_footprint")
         published = connection.execute(
-            f"select item_id, criterion, sum(value) from {fact}"
+            f"select item_id, criterion, sum(value), sum(value_min), sum(value_max) from {fact}"
             " where stage = 'manufacturing' and method = 'amortised'"
             " and match_level = 'configuration' group by all"
         ).fetchall()
-    published_values = {(item, criterion): value for item, criterion, value in published}
-    largest = 0.0
+    published_values = {(item, criterion): values for item, criterion, *values in published}
+    largest = largest_http = 0.0
     for asset_id, impacts in peer.items():
         for criterion in SERVER_CRITERIA.values():
             expected = impacts[criterion]
-            got = published_values[(asset_id, criterion)]
-            largest = max(largest, abs(got - expected) / max(abs(expected), 1e-300))
+            got, low, high = published_values[(asset_id, criterion)]
+            largest = max(largest, _relative(got, expected))
+            # The API rounds by the spread of the range: the warehouse's figure, rounded alike.
+            rounded = round_based_on_min_max(got, low, high)
+            largest_http = max(largest_http, _relative(rounded, answered[asset_id][criterion]))
     peer_rate = len(picked) / peer_s
+    http_rate = len(picked) / http_s
     warehouse_rate = assets / warehouse_s
     return {
         "assets": assets,
@@ -118,4 +182,11 @@ def measure(lake: Path, warehouse: Path, sample: int = SAMPLE) -> dict[str, Any]
         "warehouse_assets_per_s": warehouse_rate,
         "throughput_ratio": warehouse_rate / peer_rate,
         "largest_relative_difference": largest,
+        "http_peer_assets_per_s": http_rate,
+        "http_throughput_ratio": warehouse_rate / http_rate,
+        "http_largest_relative_difference_rounded": largest_http,
     }
+
+
+def _relative(got: float, expected: float) -> float:
+    return abs(got - expected) / max(abs(expected), 1e-300)

@@ -46,7 +46,7 @@ TARGETS = {
     "models_and_tests_vs_reference": 3.0,
     "incremental_vs_full_night": 0.2,
     "client_overhead": 0.2,
-    "client_rows_per_cpu_s": 100_000,
+    "parse_land_rows_per_cpu_s": 100_000,
     "peer_throughput_ratio": 1_000,
     "peak_rss_mb_at_L": 4096,
 }
@@ -178,11 +178,18 @@ def print_table(results: dict[str, dict[str, Any]]) -> None:
         ("reference = dbt", lambda r: r["check"]["identical"]),
         ("extraction rows/s", lambda r: r.get("extraction", {}).get("rows_per_s")),
         ("client rows/CPU-s", lambda r: r.get("extraction", {}).get("client_rows_per_cpu_s")),
+        ("parse+land rows/CPU-s", lambda r: r["extraction"]["parse_land_rows_per_cpu_s"]),
         ("client overhead", lambda r: r.get("extraction", {}).get("client_overhead")),
         ("peer assets/s", lambda r: r["peer"]["peer_assets_per_s"]),
         ("warehouse assets/s", lambda r: r["peer"]["warehouse_assets_per_s"]),
         ("peer ratio", lambda r: r["peer"]["throughput_ratio"]),
         ("peer largest difference", lambda r: r["peer"]["largest_relative_difference"]),
+        ("peer over HTTP assets/s", lambda r: r["peer"]["http_peer_assets_per_s"]),
+        ("peer over HTTP ratio", lambda r: r["peer"]["http_throughput_ratio"]),
+        (
+            "  difference (rounded)",
+            lambda r: r["peer"]["http_largest_relative_difference_rounded"],
+        ),
     ]
     scales = list(results)
     print(f"\n{'figure':<28}" + "".join(f"{s:>16}" for s in scales))

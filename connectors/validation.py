@@ -203,6 +203,8 @@ def _superseded(frame: pl.DataFrame, key: str, cursor: str) -> pl.DataFrame:
     versioned = frame.select(ROW_NUMBER, key, cursor).filter(
         pl.col(key).is_not_null() & (pl.col(key) != "") & pl.col(cursor).is_not_null()
     )
+    # Most batches repeat no (key, cursor): only the repeated ones are grouped.
+    versioned = versioned.filter(pl.struct(key, cursor).is_duplicated())
     versioned = versioned.with_columns(pl.col(ROW_NUMBER).max().over([key, cursor]).alias("_kept"))
     return versioned.filter(pl.col(ROW_NUMBER) != pl.col("_kept")).select(
         pl.col(ROW_NUMBER).alias("row_number"),

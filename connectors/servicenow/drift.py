@@ -8,6 +8,7 @@ boolean where the Table API gives strings) is turned into a string and counted.
 
 from __future__ import annotations
 
+import itertools
 import json
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -53,6 +54,7 @@ class DriftTracker:
 
     def __init__(self, spec: TableSpec, previous_columns: Sequence[str] | None = None) -> None:
         self.spec = spec
+        self.spec_columns = frozenset(spec.columns)
         self.previous = list(previous_columns or [])
         self.allow_extra = spec.name not in PERSONAL_DATA_TABLES
         self.seen: set[str] = set()
@@ -61,24 +63,29 @@ class DriftTracker:
         self.rows = 0
 
     def frame(self, records: Iterable[dict[str, Any]]) -> pl.DataFrame:
-        """A frame of strings: the spec's columns first, then any extra (allowed) ones."""
-        columns: dict[str, list[str | None]] = {name: [] for name in self.spec.columns}
-        count = 0
-        for record in records:
-            for name, value in record.items():
-                self.seen.add(name)
-                if name not in columns:
-                    if not self.allow_extra:
-                        self.dropped.add(name)
-                        continue
-                    columns[name] = [None] * count
-                columns[name].append(self._string(name, value))
-            count += 1
-            for values in columns.values():
-                if len(values) < count:
-                    values.append(None)
-        self.rows += count
-        return pl.DataFrame(columns, schema={name: pl.String for name in columns})
+        """A frame of strings: the spec's columns first, then any extra (allowed) ones in the
+        order they first appear. Built a column at a time: a column of strings and nulls goes
+        to Polars whole; only a column holding another shape is converted value by value."""
+        records = records if isinstance(records, list) else list(records)
+        names = dict.fromkeys(itertools.chain.from_iterable(records))  # first-seen order
+        self.seen.update(names)
+        columns = list(self.spec.columns)
+        for name in names:
+            if name not in self.spec_columns:
+                if self.allow_extra:
+                    columns.append(name)
+                else:
+                    self.dropped.add(name)
+        self.rows += len(records)
+        return pl.DataFrame(
+            [self._column(name, [record.get(name) for record in records]) for name in columns]
+        )
+
+    def _column(self, name: str, values: list[Any]) -> pl.Series:
+        try:
+            return pl.Series(name, values, dtype=pl.String, strict=True)
+        except TypeError:  # a value that is not a string: converted and counted, one by one
+            return pl.Series(name, [self._string(name, value) for value in values], pl.String)
 
     def _string(self, name: str, value: Any) -> str | None:
         if value is None or isinstance(value, str):

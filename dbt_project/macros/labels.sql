@@ -27,11 +27,28 @@
 
 {#- A positive figure rounded to two significant figures (213.4 -> 210, 8.37 -> 8.4). -#}
 {% macro rounded_figure(figure) -%}
-    {%- set figure = '(' ~ figure ~ ')' -%}
+    {{ return(adapter.dispatch('rounded_figure', 'empreinte')('(' ~ figure ~ ')')) }}
+{%- endmacro %}
+
+{% macro default__rounded_figure(figure) -%}
     case
         when {{ figure }} > 0
             then round({{ figure }}, cast(1 - floor(log10({{ figure }})) as integer))
         else 0
+    end
+{%- endmacro %}
+
+{#-
+    Spark's round() takes a constant scale only: one branch per order of magnitude (1e-9 to
+    1e15, far beyond any label's kg or t), each rounding with its own constant scale.
+-#}
+{% macro spark__rounded_figure(figure) -%}
+    case
+        when {{ figure }} <= 0 then 0
+        {%- for magnitude in range(-9, 16) %}
+        when {{ figure }} < 1e{{ magnitude + 1 }} then round({{ figure }}, {{ 1 - magnitude }})
+        {%- endfor %}
+        else {{ figure }}
     end
 {%- endmacro %}
 

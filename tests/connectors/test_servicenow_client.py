@@ -160,6 +160,36 @@ def test_basic_auth_refused_is_final(stub: Stub) -> None:
     assert "not-the-password" not in str(error.value)
 
 
+def test_pages_share_one_connection(stub: Stub) -> None:
+    """Each body is read whole and the connection goes back to the pool: one connection
+    serves every page of a read (keep-alive)."""
+    stub.tables["cmn_location"] = rows(30)
+    client = make_client(stub.url, page_size=7)
+    assert len(read_all(client)) == 30
+    assert len(stub.requests) >= 5
+    pools = client._session().get_adapter(stub.url).poolmanager.pools
+    keys = pools.keys()  # urllib3's container of pools refuses to be iterated itself
+    assert [pools[key].num_connections for key in keys] == [1]
+
+
+def test_environment_proxies_and_ca_bundle_are_read_once(monkeypatch, tmp_path) -> None:
+    """The environment (HTTPS_PROXY, NO_PROXY, REQUESTS_CA_BUNDLE) is read when a worker's
+    session is made, not at every request; the connector's own CA bundle wins."""
+    bundle = tmp_path / "corporate.pem"
+    monkeypatch.setenv("HTTPS_PROXY", "http://proxy.corp.example:3128")
+    monkeypatch.setenv("NO_PROXY", "localhost")
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(bundle))
+    session = make_client("https://acme.service-now.com")._session()
+    assert session.trust_env is False
+    assert session.proxies["https"] == "http://proxy.corp.example:3128"
+    assert session.verify == str(bundle)
+    own_bundle = tmp_path / "instance.pem"
+    own_bundle.write_text("")
+    own = make_client("https://acme.service-now.com", ca_bundle=str(own_bundle))
+    assert own._session().verify == str(own_bundle)
+    assert "https" not in make_client("https://localhost:8443")._session().proxies
+
+
 def test_settings_from_env_and_redacted() -> None:
     settings = ServiceNowSettings.from_env(
         {

@@ -45,10 +45,16 @@ final as (
         unit_weight_kg,
         case when is_weighed then 'weight' else 'item' end as sharing_key,
         case
+            -- Weights are exact decimals (pounds × 0.45359237): their quotient is taken in
+            -- doubles, as DuckDB divides decimals (Spark would keep a decimal, rounded to its
+            -- scale).
             when is_weighed
                 then
-                    quantity * unit_weight_kg
-                    / sum(quantity * unit_weight_kg) over (partition by transfer_order_id)
+                    cast(quantity * unit_weight_kg as {{ type_double() }})
+                    / cast(
+                        sum(quantity * unit_weight_kg) over (partition by transfer_order_id)
+                        as {{ type_double() }}
+                    )
             else
                 cast(quantity as {{ type_double() }})
                 / sum(quantity) over (partition by transfer_order_id)

@@ -166,7 +166,16 @@ weighed as (
     select
         *,
         replacement_embodied / replacement_lifetime_years as embodied_avoided_per_year,
-        annual_use - replacement_annual_use as use_saving_per_year
+        -- A replacement drawing the same energy saves nothing: its use, computed through a
+        -- ratio of averages, can differ from the cohort's in the last bits only, which would
+        -- give a break-even of millions of years (and one that depends on the engine).
+        case
+            when
+                abs(annual_use - replacement_annual_use)
+                <= 1e-9 * abs(annual_use)
+                then 0
+            else annual_use - replacement_annual_use
+        end as use_saving_per_year
     from compared
 ),
 
