@@ -19,11 +19,16 @@ LINT_DIR := $(CURDIR)/.lint
 demo: $(VENV)/.synced
 	$(BIN)/empreinte demo
 
+# Two processes share the tests (pytest-xdist); each test file stays in one of them, and the
+# files reading the shared metropolis night go together (tests/conftest.py).
+PYTEST_PARALLEL = -n $(TEST_WORKERS) --dist loadgroup --durations=15
+TEST_WORKERS ?= 2
+
 test: lint chromium
-	$(BIN)/pytest
+	$(BIN)/pytest $(PYTEST_PARALLEL)
 
 test-all: lint chromium
-	$(BIN)/pytest -m ""
+	$(BIN)/pytest $(PYTEST_PARALLEL) -m ""
 
 # The dashboard's browser test drives Debian's Chromium, never a downloaded browser: installed
 # here when missing (as root with apt-get, e.g. on CI's fresh machine); elsewhere the test skips

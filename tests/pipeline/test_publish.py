@@ -228,8 +228,9 @@ def test_duckdb_memory_and_spill_settings_reach_the_build_dbt_and_readers(
     publish(paths)
     with connect_read_only(paths) as connection:
         assert connection.execute(settings).fetchall()[0][0] == "488.2 MiB"
+    show = [DBT, "show", "--inline", settings, "--output", "json", "--log-format", "json"]
     shown = subprocess.run(
-        [DBT, "show", "--inline", settings, "--output", "json", "--log-format", "json"],
+        [*show, "--target-path", str(paths.data_dir / "dbt_target")],
         cwd=REPO / "dbt_project",
         env={**os.environ, **paths.dbt_env()},
         capture_output=True,

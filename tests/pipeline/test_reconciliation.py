@@ -1,34 +1,40 @@
-"""Deletes the audit cannot show are found by the weekly key reconciliation."""
+"""Deletes the audit cannot show are found by the weekly key reconciliation: the nightly job
+with the schedule's Sunday run configuration, on the fleet table, read back from the lake (the
+lake's current state is what staging publishes: `connectors.lake.latest_rows`)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
-from dagster import DagsterInstance
+from dagster import AssetKey, DagsterInstance
 
+from connectors import lake
 from connectors.servicenow.fake import FakeInstance
 from pipelines.schedules import RECONCILIATION_RUN_CONFIG
-from pipelines.warehouse import WarehousePaths, connect_read_only
 from tests.pipeline.conftest import point_at
 
+FLEET = AssetKey(["servicenow", "alm_hardware"])
 
-def run(run_config: dict | None = None) -> bool:
+
+def land_the_fleet(run_config: dict | None = None) -> bool:
     from pipelines.definitions import defs
 
     return (
         defs.resolve_job_def("nightly")
         .execute_in_process(
-            run_config=run_config, instance=DagsterInstance.ephemeral(), raise_on_error=False
+            run_config=run_config,
+            instance=DagsterInstance.ephemeral(),
+            raise_on_error=False,
+            asset_selection=[FLEET],
         )
         .success
     )
 
 
-def published_assets(paths: WarehousePaths) -> set[str]:
-    with connect_read_only(paths) as connection:
-        rows = connection.execute("select asset_id from dim_hardware_assets").fetchall()
-    return {row[0] for row in rows}
+def current_assets(lake_dir: Path) -> set[str]:
+    landed = lake.read_table(lake_dir, "servicenow", "alm_hardware")
+    return set(lake.latest_rows(landed)["sys_id"])
 
 
 def test_the_weekly_run_marks_unaudited_deletes(
@@ -36,17 +42,17 @@ def test_the_weekly_run_marks_unaudited_deletes(
 ) -> None:
     with FakeInstance(seed=11, scale=0.02) as fake:
         paths = point_at(monkeypatch, fake, tmp_path, EMPREINTE_SERVICENOW_LOOKBACK_MINUTES="0")
-        assert run()
+        assert land_the_fleet()
         gone = fake.store.records("alm_hardware")[0]["sys_id"]
-        assert gone in published_assets(paths)
+        assert gone in current_assets(paths.lake)
 
         fake.store.delete("alm_hardware", gone)
         # The integration user cannot read the audit of this delete (no ACL on sys_audit_delete).
         fake.hide(*(row["sys_id"] for row in fake.store.records("sys_audit_delete")))
-        assert run()
-        assert gone in published_assets(paths), "invisible to the nightly incremental load"
+        assert land_the_fleet()
+        assert gone in current_assets(paths.lake), "invisible to the nightly incremental load"
 
-        assert run(RECONCILIATION_RUN_CONFIG)
-        remaining = published_assets(paths)
+        assert land_the_fleet(RECONCILIATION_RUN_CONFIG)
+        remaining = current_assets(paths.lake)
         assert gone not in remaining
-        assert len(remaining) == len(fake.store.records("alm_hardware"))
+        assert remaining == {row["sys_id"] for row in fake.store.records("alm_hardware")}
