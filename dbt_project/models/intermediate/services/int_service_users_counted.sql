@@ -29,13 +29,22 @@ users_of_companies as (
     where companies.parent_company_id is not null
 ),
 
+-- Counted per company first: joining every service to every user of its company is services
+-- × users rows (billions at ten times the metropolis, where most services are the metropolis's).
+users_per_company as (
+    select
+        company_id,
+        count(distinct user_id) as users
+    from users_of_companies
+    group by company_id
+),
+
 final as (
     select
         services.service_id,
-        count(distinct users_of_companies.user_id) as users
+        coalesce(users_per_company.users, 0) as users
     from services
-    left join users_of_companies on services.company_id = users_of_companies.company_id
-    group by services.service_id
+    left join users_per_company on services.company_id = users_per_company.company_id
 )
 
 select * from final
