@@ -19,9 +19,9 @@ LINT_DIR := $(CURDIR)/.lint
 demo: $(VENV)/.synced
 	$(BIN)/empreinte demo
 
-# Two processes share the tests (pytest-xdist); each test file stays in one of them, and the
-# files reading the shared metropolis night go together (tests/conftest.py).
-PYTEST_PARALLEL = -n $(TEST_WORKERS) --dist loadgroup --durations=15
+# Two processes share the tests (pytest-xdist); each test file stays whole in one of them, so
+# its module fixtures (a night each) are built once.
+PYTEST_PARALLEL = -n $(TEST_WORKERS) --dist loadfile --durations=15
 TEST_WORKERS ?= 2
 
 test: lint chromium
