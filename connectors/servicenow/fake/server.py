@@ -12,6 +12,7 @@ import base64
 import json
 import os
 import secrets
+import signal
 import socket
 import struct
 import threading
@@ -312,6 +313,9 @@ def serve(port: int, seed: int, scale: float, faults: str | None) -> None:
     The password comes from EMPREINTE_SERVICENOW_PASSWORD, else the fake's demo password.
     """
     password = os.environ.get("EMPREINTE_SERVICENOW_PASSWORD") or DEFAULT_PASSWORD
+    # SIGTERM stops it as Ctrl-C does, even when started by a process that ignores SIGTERM (an
+    # ignored signal is inherited: Dagster maps SIGTERM to SIGINT, which test workers ignore).
+    signal.signal(signal.SIGTERM, _interrupt)
     instance = FakeInstance(seed=seed, scale=scale, password=password, faults=faults, port=port)
     with instance:
         print(
@@ -323,3 +327,7 @@ def serve(port: int, seed: int, scale: float, faults: str | None) -> None:
                 time.sleep(3600)
         except KeyboardInterrupt:
             pass
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt

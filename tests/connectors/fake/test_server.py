@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -122,6 +123,9 @@ def test_command_line_serves_with_the_password_from_the_environment() -> None:
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        # Started by a process that ignores SIGTERM (the disposition is inherited): it must
+        # still stop when terminated.
+        preexec_fn=lambda: signal.signal(signal.SIGTERM, signal.SIG_IGN),
     )
     try:
         url = f"http://127.0.0.1:{port}/api/now/table/cmn_location"
