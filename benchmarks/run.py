@@ -109,9 +109,14 @@ def _transformation(
     kept = builds / f"{transformation.CHECKED}.duckdb"
     for build in transformation.BUILDS:
         database = builds / f"{build}.duckdb"
-        figures[build] = transformation.measure_dbt(
-            build, lake, editions, database, nightly.AS_OF
-        ).as_dict()
+        measured = transformation.measure_dbt(build, lake, editions, database, nightly.AS_OF)
+        figures[build] = measured.as_dict()
+        if measured.returncode != 0:
+            # Recorded with dbt's last words; the other builds are still measured.
+            figures[build]["failed"] = measured.output[-4000:]
+            _say(name, f"{build} FAILED after {measured.wall_s:.0f} s")
+            save(figures)
+            continue
         figures[f"{build.removeprefix('dbt_')}_vs_reference"] = figures[build]["wall_s"] / base
         _say(name, f"{build} {figures[build]['wall_s']:.0f} s")
         if build == transformation.CHECKED:
