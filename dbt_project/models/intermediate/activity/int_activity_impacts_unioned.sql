@@ -37,9 +37,7 @@ cost_centers as (
 ),
 
 methods as (
-    select 'amortised' as method
-    union all
-    select 'acquisition' as method
+    {{ accounting_methods() }}
 ),
 
 impacts as (

@@ -1,26 +1,15 @@
 {{ config(materialized='view') }}
 -- Use phase per asset and reporting year (DESIGN.md, "Use"): annual energy × the grid
 -- intensity of the site's country for that year × the share of the year in use (which stops at
--- the as-of date) × the PUE of the data centre the asset sits in (1 elsewhere). The same
--- figures serve both accounting methods. Each row names the grid factor (`factor_id`), the
--- annual energy and the PUE behind it; `factor_fallback` and `factor_flag` report the first
--- of the grid factor, the energy figure and the PUE that fell back or carries a source flag.
+-- the as-of date) × the PUE of the data centre the asset sits in (1 elsewhere); the inputs but
+-- the grid come joined (int_use_phase_inputs_joined). The same figures serve both accounting
+-- methods. Each row names the grid factor (`factor_id`), the annual energy and the PUE behind
+-- it; `factor_fallback` and `factor_flag` report the first of the grid factor, the energy
+-- figure and the PUE that fell back or carries a source flag.
 with
 
-shares as (
-    select * from {{ ref('int_use_phase_shares_allocated') }}
-),
-
-energy as (
-    select * from {{ ref('int_annual_energy_matched') }}
-),
-
-located as (
-    select * from {{ ref('int_hardware_assets_located') }}
-),
-
-pue as (
-    select * from {{ ref('int_pue_matched') }}
+inputs as (
+    select * from {{ ref('int_use_phase_inputs_joined') }}
 ),
 
 grid as (
@@ -28,41 +17,7 @@ grid as (
 ),
 
 methods as (
-    select 'amortised' as method
-    union all
-    select 'acquisition' as method
-),
-
-inputs as (
-    select
-        shares.asset_id,
-        shares.reporting_year,
-        shares.year_share,
-        energy.energy_parameter_id,
-        energy.energy_match_level,
-        energy.energy_fallback,
-        energy.energy_flag,
-        energy.annual_energy_kwh,
-        energy.annual_energy_kwh_min,
-        energy.annual_energy_kwh_max,
-        located.country_code,
-        located.has_known_country,
-        pue.pue_parameter_id,
-        pue.pue_fallback,
-        pue.pue_flag,
-        coalesce(pue.pue, 1.0) as pue,
-        coalesce(pue.pue_min, 1.0) as pue_min,
-        coalesce(pue.pue_max, 1.0) as pue_max
-    from shares
-    inner join energy
-        on
-            shares.asset_id = energy.asset_id
-            and shares.reporting_year = energy.reporting_year
-    inner join located on shares.asset_id = located.asset_id
-    left join pue
-        on
-            located.data_centre_id = pue.data_centre_id
-            and shares.reporting_year = pue.reporting_year
+    {{ accounting_methods() }}
 ),
 
 final as (
