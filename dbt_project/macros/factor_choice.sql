@@ -96,3 +96,69 @@
     {{ range_bound('min', value, low, high, half_width) }} as {{ name }}_min,
     {{ range_bound('max', value, low, high, half_width) }} as {{ name }}_max
 {%- endmacro %}
+
+{#-
+    The embodied factor chosen for each thing being matched (an asset, a profile of assets, a
+    new unit of a model), per stage and criterion (DESIGN.md, "Embodied impact"): of its
+    candidate factor keys, a row valid on its day first, then the most specific level, then the
+    factor set's precedence (`factor_rank`), with its range (`ranged_columns`). Rows a source
+    states as not covered give no value. `candidates` has one row per candidate: `key`,
+    `match_level`, `match_rank` (1 most specific), `factor_key` and `chosen_on` (the day the
+    factor must be valid on); `factors` are the factor set's rows, `uncertainties` the relative
+    ranges (int_relative_uncertainties_chosen). Gives `key`, stage, criterion, match_level,
+    factor_id, factor_set, quality, flag, factor_fallback, value, value_min, value_max, unit.
+-#}
+{% macro embodied_factors_chosen(
+    candidates, key, factors='factors', uncertainties='uncertainties'
+) -%}
+    select
+        ranked.{{ key }},
+        ranked.stage,
+        ranked.criterion,
+        ranked.match_level,
+        ranked.factor_id,
+        ranked.factor_set,
+        ranked.quality,
+        ranked.flag,
+        ranked.factor_fallback,
+        {{ ranged_columns('ranked', 'uncertainty') }},
+        ranked.unit
+    from (
+        select
+            candidate.{{ key }},
+            candidate.match_level,
+            factor.stage,
+            factor.criterion,
+            factor.factor_id,
+            factor.factor_set,
+            factor.quality,
+            factor.flag,
+            factor.value,
+            factor.value_min,
+            factor.value_max,
+            {{ dbt.split_part('factor.unit', "'/'", 1) }} as unit,
+            {{ factor_fallback('factor.valid_from', 'factor.valid_to',
+                'candidate.chosen_on', add_days('candidate.chosen_on', 1)) }} as factor_fallback,
+            {{ factor_rank(
+                ['candidate.' ~ key, 'factor.stage', 'factor.criterion'],
+                valid_from='factor.valid_from',
+                valid_to='factor.valid_to',
+                starts_on='candidate.chosen_on',
+                ends_on=add_days('candidate.chosen_on', 1),
+                specificity='candidate.match_rank',
+                precedence='factor.precedence',
+                row_id='factor.factor_id'
+            ) }} as candidate_rank
+        from {{ candidates }} as candidate
+        inner join {{ factors }} as factor
+            on
+                candidate.match_level = factor.scope
+                and candidate.factor_key = factor.factor_key
+        where
+            factor.stage in ('manufacturing', 'distribution', 'end_of_life')
+            and factor.value is not null
+    ) as ranked
+    left join {{ uncertainties }} as uncertainty
+        on ranked.match_level || '|' || coalesce(ranked.quality, '') = uncertainty.uncertainty_key
+    where ranked.candidate_rank = 1
+{%- endmacro %}

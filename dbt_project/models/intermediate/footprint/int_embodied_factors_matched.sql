@@ -1,9 +1,9 @@
 -- The factor behind each asset's embodied impact, per stage and criterion (macros/
--- factor_choice.sql): a figure valid on the acquisition date first (else the nearest,
--- flagged), then the most specific level (configuration > model > manufacturer and category >
--- category), then the factor set's precedence. Rows a source states as not covered give no
--- value (int_footprint_gaps_listed counts them). A factor without a range of its own gets the
--- documented relative range of its match level and quality.
+-- factor_choice.sql, `embodied_factors_chosen`): a figure valid on the acquisition date first
+-- (else the nearest, flagged), then the most specific level (configuration > model >
+-- manufacturer and category > category), then the factor set's precedence. Rows a source
+-- states as not covered give no value (int_footprint_gaps_listed counts them). A factor without
+-- a range of its own gets the documented relative range of its match level and quality.
 with
 
 candidates as (
@@ -16,7 +16,6 @@ dates as (
 
 factors as (
     select * from {{ ref('stg_factors__emission_factors') }}
-    where stage in ('manufacturing', 'distribution', 'end_of_life') and value is not null
 ),
 
 uncertainties as (
@@ -43,67 +42,36 @@ asset_profiles as (
 profile_candidates as (
     select distinct
         asset_profiles.profile_key,
-        dates.acquired_on,
         candidates.match_level,
         candidates.match_rank,
-        candidates.factor_key
+        candidates.factor_key,
+        dates.acquired_on as chosen_on
     from asset_profiles
     inner join candidates on asset_profiles.asset_id = candidates.asset_id
     inner join dates on asset_profiles.asset_id = dates.asset_id
 ),
 
-ranked as (
-    select
-        profile_candidates.profile_key,
-        profile_candidates.match_level,
-        factors.stage,
-        factors.criterion,
-        factors.factor_id,
-        factors.factor_set,
-        factors.quality,
-        factors.flag,
-        factors.value,
-        factors.value_min,
-        factors.value_max,
-        {{ dbt.split_part('factors.unit', "'/'", 1) }} as unit,
-        {{ factor_fallback('factors.valid_from', 'factors.valid_to',
-            'profile_candidates.acquired_on', add_days('profile_candidates.acquired_on', 1)) }}
-            as factor_fallback,
-        {{ factor_rank(
-            ['profile_candidates.profile_key', 'factors.stage', 'factors.criterion'],
-            valid_from='factors.valid_from',
-            valid_to='factors.valid_to',
-            starts_on='profile_candidates.acquired_on',
-            ends_on=add_days('profile_candidates.acquired_on', 1),
-            specificity='profile_candidates.match_rank',
-            precedence='factors.precedence',
-            row_id='factors.factor_id'
-        ) }} as candidate_rank
-    from profile_candidates
-    inner join factors
-        on
-            profile_candidates.match_level = factors.scope
-            and profile_candidates.factor_key = factors.factor_key
+chosen as (
+    {{ embodied_factors_chosen('profile_candidates', 'profile_key') }}
 ),
 
 final as (
     select
         asset_profiles.asset_id,
-        ranked.stage,
-        ranked.criterion,
-        ranked.match_level,
-        ranked.factor_id,
-        ranked.factor_set,
-        ranked.quality,
-        ranked.flag,
-        ranked.factor_fallback,
-        {{ ranged_columns('ranked', 'uncertainties') }},
-        ranked.unit
-    from ranked
-    inner join asset_profiles on ranked.profile_key = asset_profiles.profile_key
-    left join uncertainties
-        on ranked.match_level || '|' || coalesce(ranked.quality, '') = uncertainties.uncertainty_key
-    where ranked.candidate_rank = 1
+        chosen.stage,
+        chosen.criterion,
+        chosen.match_level,
+        chosen.factor_id,
+        chosen.factor_set,
+        chosen.quality,
+        chosen.flag,
+        chosen.factor_fallback,
+        chosen.value,
+        chosen.value_min,
+        chosen.value_max,
+        chosen.unit
+    from chosen
+    inner join asset_profiles on chosen.profile_key = asset_profiles.profile_key
 )
 
 select * from final

@@ -1,7 +1,8 @@
 -- The embodied factor of a new unit of each product model bought on the as-of date, per stage
--- and criterion, chosen as for an asset (macros/factor_choice.sql): valid that day first, then
--- the most specific (model > manufacturer and category > category), then precedence; with its
--- range (the source's, else the documented relative range of its match level and quality).
+-- and criterion, chosen as for an asset (macros/factor_choice.sql, `embodied_factors_chosen`):
+-- valid that day first, then the most specific (model > manufacturer and category > category),
+-- then precedence; with its range (the source's, else the documented relative range of its
+-- match level and quality).
 with
 
 models as (
@@ -10,7 +11,6 @@ models as (
 
 factors as (
     select * from {{ ref('stg_factors__emission_factors') }}
-    where stage in ('manufacturing', 'distribution', 'end_of_life') and value is not null
 ),
 
 uncertainties as (
@@ -42,55 +42,32 @@ candidates as (
     from models
 ),
 
-ranked as (
+new_unit_candidates as (
     select
-        candidates.model_id,
-        candidates.match_level,
-        factors.stage,
-        factors.criterion,
-        factors.factor_id,
-        factors.factor_set,
-        factors.quality,
-        factors.flag,
-        factors.value,
-        factors.value_min,
-        factors.value_max,
-        {{ dbt.split_part('factors.unit', "'/'", 1) }} as unit,
-        {{ factor_fallback('factors.valid_from', 'factors.valid_to', as_of_date(),
-            add_days(as_of_date(), 1)) }} as factor_fallback,
-        {{ factor_rank(
-            ['candidates.model_id', 'factors.stage', 'factors.criterion'],
-            valid_from='factors.valid_from',
-            valid_to='factors.valid_to',
-            starts_on=as_of_date(),
-            ends_on=add_days(as_of_date(), 1),
-            specificity='candidates.match_rank',
-            precedence='factors.precedence',
-            row_id='factors.factor_id'
-        ) }} as candidate_rank
+        candidates.*,
+        {{ as_of_date() }} as chosen_on
     from candidates
-    inner join factors
-        on
-            candidates.match_level = factors.scope
-            and candidates.factor_key = factors.factor_key
+),
+
+chosen as (
+    {{ embodied_factors_chosen('new_unit_candidates', 'model_id') }}
 ),
 
 final as (
     select
-        ranked.model_id,
-        ranked.stage,
-        ranked.criterion,
-        ranked.match_level,
-        ranked.factor_id,
-        ranked.factor_set,
-        ranked.factor_fallback,
-        ranked.flag,
-        {{ ranged_columns('ranked', 'uncertainties') }},
-        ranked.unit
-    from ranked
-    left join uncertainties
-        on ranked.match_level || '|' || coalesce(ranked.quality, '') = uncertainties.uncertainty_key
-    where ranked.candidate_rank = 1
+        model_id,
+        stage,
+        criterion,
+        match_level,
+        factor_id,
+        factor_set,
+        factor_fallback,
+        flag,
+        value,
+        value_min,
+        value_max,
+        unit
+    from chosen
 )
 
 select * from final
