@@ -148,17 +148,6 @@ class WarehousePaths:
         """The Dagster instance of the CLI's runs, `make dev` and the schedule."""
         return self.data_dir / "dagster"
 
-    def dbt_env(self) -> dict[str, str]:
-        """The environment dbt reads its inputs, build file and DuckDB settings from."""
-        return {
-            "EMPREINTE_LAKE": str(self.lake),
-            "EMPREINTE_EDITIONS": str(self.editions),
-            "EMPREINTE_BUILD_DB": str(self.build),
-            "EMPREINTE_INTERNAL_DB": str(self.internal),
-            "EMPREINTE_DUCKDB_TEMP_DIR": str(self.temp_directory),
-            MEMORY_LIMIT_VARIABLE: memory_limit(),
-        }
-
 
 def memory_limit() -> str:
     """DuckDB's ``memory_limit`` for builds, publishing and readers (default 4GB)."""
