@@ -94,9 +94,7 @@ def budgets(writer: ReportWriter) -> str:
     """The colour of each budget line (kgCO2e per euro)."""
     frame = figures.budgets(writer.connection, writer.year)
     if frame is None:
-        return writer.section(
-            "budgets", writer.t("section_budgets"), writer.missing("mart_budget_colour")
-        )
+        return writer.unavailable("budgets", "mart_budget_colour")
     parts = []
     per_centre = (
         frame.group_by("cost_center_name")
@@ -104,14 +102,7 @@ def budgets(writer: ReportWriter) -> str:
         .sort("kgco2e", descending=True, nulls_last=True)
     )
     if per_centre.height and per_centre["kgco2e"][0]:
-        parts.append(
-            writer.reading(
-                "reading_budgets",
-                name=per_centre["cost_center_name"][0],
-                value=writer.n(per_centre["kgco2e"][0]),
-            )
-        )
-        parts.append(writer.bar_chart(per_centre.head(10), "cost_center_name", "kgco2e", "kgCO2e"))
+        parts += writer.heaviest(per_centre, "cost_center_name", "kgco2e", "reading_budgets")
     columns = [
         Column("cost_center_name", "col_cost_center"),
         Column("status", "col_status"),
@@ -129,9 +120,7 @@ def catalogue(writer: ReportWriter) -> str:
     """The catalogue items ranked by life impact (the heaviest explained)."""
     frame = figures.catalogue_items(writer.connection)
     if frame is None:
-        return writer.section(
-            "catalogue", writer.t("section_catalogue"), writer.missing("mart_catalogue_item_impact")
-        )
+        return writer.unavailable("catalogue", "mart_catalogue_item_impact")
     writer.explained_items = list(frame["catalogue_item_id"].head(EXPLAINED_ITEMS))
     parts = []
     if frame.height:
@@ -161,9 +150,7 @@ def keep(writer: ReportWriter) -> str:
     """Keep or replace: the saving of keeping each cohort one more year."""
     frame = figures.keep_or_replace(writer.connection)
     if frame is None:
-        return writer.section(
-            "keep", writer.t("section_keep"), writer.missing("mart_keep_or_replace")
-        )
+        return writer.unavailable("keep", "mart_keep_or_replace")
     parts = []
     if frame.height:
         kept = frame.filter(pl.col("decision") == "keep").height

@@ -45,20 +45,22 @@ def headline(writer: ReportWriter) -> str:
     )
 
 
+def _largest_share(writer: ReportWriter, frame: pl.DataFrame, reading: str, bars: int) -> list[str]:
+    """The reading of a breakdown's first row (its share of the year) and the bars of its
+    first rows; nothing when the breakdown is empty."""
+    if not frame.height:
+        return []
+    top = frame.row(0, named=True)
+    share = percent(top["share"], writer.language)
+    return [
+        writer.reading(reading, name=top["name"], share=share, year=writer.year),
+        writer.bar_chart(frame.head(bars), "name", "tco2e", "tCO2e"),
+    ]
+
+
 def _breakdown(writer: ReportWriter, key: str, dimension: str, reading: str) -> str:
     frame = figures.breakdown(writer.connection, writer.year, dimension)
-    parts = []
-    if frame.height:
-        top = frame.row(0, named=True)
-        parts.append(
-            writer.reading(
-                reading,
-                name=top["name"],
-                share=percent(top["share"], writer.language),
-                year=writer.year,
-            )
-        )
-        parts.append(writer.bar_chart(frame.head(12), "name", "tco2e", "tCO2e"))
+    parts = _largest_share(writer, frame, reading, 12)
     columns = [
         Column("name", "col_name"),
         Column("items", "col_items", "integer"),
@@ -92,18 +94,7 @@ def categories(writer: ReportWriter) -> str:
     models = figures.breakdown(writer.connection, writer.year, "model").head(10)
     assets = figures.breakdown(writer.connection, writer.year, "asset").head(EXPLAINED_ASSETS)
     writer.explained_assets = [key for key in assets["key"] if key]
-    parts = []
-    if frame.height:
-        top = frame.row(0, named=True)
-        parts.append(
-            writer.reading(
-                "reading_categories",
-                name=top["name"],
-                share=percent(top["share"], writer.language),
-                year=writer.year,
-            )
-        )
-        parts.append(writer.bar_chart(frame.head(10), "name", "tco2e", "tCO2e"))
+    parts = _largest_share(writer, frame, "reading_categories", 10)
     columns = [
         Column("name", "col_name"),
         Column("items", "col_items", "integer"),
@@ -121,19 +112,10 @@ def services(writer: ReportWriter) -> str:
     """The heaviest services and their impact per user."""
     frame = figures.services(writer.connection, writer.year)
     if frame is None:
-        return writer.section(
-            "services", writer.t("section_services"), writer.missing("mart_footprint_by_service")
-        )
+        return writer.unavailable("services", "mart_footprint_by_service")
     parts = []
     if frame.height:
-        parts.append(
-            writer.reading(
-                "reading_services",
-                name=frame["service_name"][0],
-                value=writer.n(frame["kgco2e"][0]),
-            )
-        )
-        parts.append(writer.bar_chart(frame.head(10), "service_name", "kgco2e", "kgCO2e"))
+        parts += writer.heaviest(frame, "service_name", "kgco2e", "reading_services")
     columns = [
         Column("service_name", "col_service"),
         Column("users", "col_users", "integer"),

@@ -68,6 +68,10 @@ class ReportWriter:
         """The note of a section whose mart the published warehouse lacks."""
         return self.note(self.t("missing_mart", mart=mart))
 
+    def unavailable(self, key: str, mart: str) -> str:
+        """Section ``key`` as a note that the published warehouse lacks its mart."""
+        return self.section(key, self.t(f"section_{key}"), self.missing(mart))
+
     def n(self, value: float | None, digits: int = 1) -> str:
         """A number in the report's language."""
         return number(value, self.language, digits)
@@ -113,6 +117,14 @@ class ReportWriter:
             unit,
             [self.n(figure) for figure in frame[value]],
         )
+
+    def heaviest(self, frame: pl.DataFrame, label: str, value: str, reading: str) -> list[str]:
+        """The reading of the frame's first row (its ``label`` and ``value``, in kgCO2e) and the
+        bars of its first ten rows."""
+        return [
+            self.reading(reading, name=frame[label][0], value=self.n(frame[value][0])),
+            self.bar_chart(frame.head(10), label, value, "kgCO2e"),
+        ]
 
     def generated(self) -> str:
         """The line under the title: the as-of date, the year's status, the factor set."""
