@@ -21,7 +21,7 @@ from typing import Any
 import duckdb
 
 from benchmarks.measure import Measured, run
-from pipelines.variant_builds import ScenarioPaths, ensure_runs_schema
+from pipelines.variant_builds import ScenarioPaths, dbt_environment
 
 REPO = Path(__file__).resolve().parents[1]
 DBT_PROJECT = REPO / "dbt_project"
@@ -87,22 +87,19 @@ def measure_reference(lake: Path, database: Path, as_of: str) -> Measured:
 
 def measure_dbt(name: str, lake: Path, editions: Path, database: Path, as_of: str) -> Measured:
     """One dbt build (see ``BUILDS``) into a fresh ``database``, measured."""
-    for leftover in (database, database.with_name(database.name + ".wal")):
-        leftover.unlink(missing_ok=True)
-    env = {
-        "EMPREINTE_LAKE": str(lake),
-        "EMPREINTE_EDITIONS": str(editions),
-        "EMPREINTE_BUILD_DB": str(database),
-        "EMPREINTE_DUCKDB_TEMP_DIR": str(database.with_suffix(".tmp")),
-        "EMPREINTE_DUCKDB_MEMORY_LIMIT": duckdb_settings()["memory_limit"],
-    }
     internal = database.with_name(database.stem + ".internal.duckdb")
-    internal.unlink(missing_ok=True)
-    env["EMPREINTE_INTERNAL_DB"] = str(internal)
+    for leftover in (database, database.with_name(database.name + ".wal"), internal):
+        leftover.unlink(missing_ok=True)
     # The scenario runs the decision marts read: the night's, beside its lake.
     runs = ScenarioPaths(root=lake.parent / "scenarios", lake=lake, editions=editions).runs
-    ensure_runs_schema(runs)
-    env["EMPREINTE_SCENARIO_RUNS"] = str(runs)
+    env = dbt_environment(
+        lake=lake,
+        editions=editions,
+        runs=runs,
+        build=database,
+        internal=internal,
+        temp_directory=database.with_suffix(".tmp"),
+    )
     command = [DBT, *BUILDS[name], "--vars", json.dumps({"as_of": as_of}), "--quiet"]
     return run(command, env=env, cwd=DBT_PROJECT, check=False)
 

@@ -14,7 +14,7 @@ from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_as
 
 from pipelines.config_file import configured_dbt_vars
 from pipelines.resources import WarehouseResource
-from pipelines.variant_builds import ScenarioPaths, ensure_runs_schema
+from pipelines.variant_builds import nightly_dbt_environment
 from pipelines.warehouse import prepare_build
 
 DBT_PROJECT_DIR = Path(__file__).resolve().parents[1] / "dbt_project"
@@ -112,13 +112,10 @@ def dbt_models(
     the last build's internal layers."""
     paths = warehouse.paths
     prepare_build(paths, from_published=context.is_subset)
-    # dbt runs as a subprocess and reads the lake, build file and DuckDB settings from its
-    # environment; its artefacts stay in one folder per data folder, reused run after run.
-    os.environ.update(paths.dbt_env())
-    # The scenario runs the decision marts compare and the action plans adopt.
-    runs = ScenarioPaths.of(paths).runs
-    ensure_runs_schema(runs)
-    os.environ["EMPREINTE_SCENARIO_RUNS"] = str(runs)
+    # dbt runs as a subprocess and reads its inputs (the lake, the editions, the scenario runs
+    # the decision marts compare), build file and DuckDB settings from its environment; its
+    # artefacts stay in one folder per data folder, reused run after run.
+    os.environ.update(nightly_dbt_environment(paths))
     target = paths.data_dir / "build" / "dbt"
     dbt_vars = json.dumps(
         configured_dbt_vars()  # the configuration file's decisions (baseline year...)

@@ -128,18 +128,52 @@ def run_dbt(arguments: list[str], environment: dict[str, str], target: Path) -> 
         raise VariantBuildError("dbt " + arguments[0] + " failed:\n" + "\n".join(lines[-20:]))
 
 
-def build_environment(scenario_paths: ScenarioPaths, lake: Path, name: str) -> dict[str, str]:
-    """Where a scratch build reads and writes: its lake, its own build files."""
-    work = scenario_paths.work
+def dbt_environment(
+    *, lake: Path, editions: Path, runs: Path, build: Path, internal: Path, temp_directory: Path
+) -> dict[str, str]:
+    """The environment every dbt build runs with (the nightly, the scratch builds, the tests and
+    the benchmarks): what it reads (the lake, the editions archive, the scenario runs) and where
+    it writes (the build file, its internal layers, DuckDB's spill folder and memory limit).
+    The runs folder gets its schema file, without which dbt's glob over it matches nothing."""
+    ensure_runs_schema(runs)
     return {
         "EMPREINTE_LAKE": str(lake),
-        "EMPREINTE_EDITIONS": str(scenario_paths.editions),
-        "EMPREINTE_BUILD_DB": str(work / f"{name}.duckdb"),
-        "EMPREINTE_INTERNAL_DB": str(work / f"{name}.internal.duckdb"),
-        "EMPREINTE_DUCKDB_TEMP_DIR": str(work / "tmp"),
-        "EMPREINTE_SCENARIO_RUNS": str(scenario_paths.runs),
+        "EMPREINTE_EDITIONS": str(editions),
+        "EMPREINTE_SCENARIO_RUNS": str(runs),
+        "EMPREINTE_BUILD_DB": str(build),
+        "EMPREINTE_INTERNAL_DB": str(internal),
+        "EMPREINTE_DUCKDB_TEMP_DIR": str(temp_directory),
         MEMORY_LIMIT_VARIABLE: memory_limit(),
     }
+
+
+def nightly_dbt_environment(paths: WarehousePaths) -> dict[str, str]:
+    """The nightly build's environment: the installation's lake, editions and scenario runs,
+    built into its build file."""
+    return dbt_environment(
+        lake=paths.lake,
+        editions=paths.editions,
+        runs=ScenarioPaths.of(paths).runs,
+        build=paths.build,
+        internal=paths.internal,
+        temp_directory=paths.temp_directory,
+    )
+
+
+def build_environment(
+    scenario_paths: ScenarioPaths, lake: Path, name: str, runs: Path | None = None
+) -> dict[str, str]:
+    """Where a scratch build reads and writes: its lake, the runs (the installation's unless
+    given), its own build files."""
+    work = scenario_paths.work
+    return dbt_environment(
+        lake=lake,
+        editions=scenario_paths.editions,
+        runs=runs or scenario_paths.runs,
+        build=work / f"{name}.duckdb",
+        internal=work / f"{name}.internal.duckdb",
+        temp_directory=work / "tmp",
+    )
 
 
 def build_footprint(
@@ -229,10 +263,8 @@ def ensure_runs_schema(folder: Path) -> None:
 def build_comparison(scenario_paths: ScenarioPaths, runs: Path, output: Path) -> pl.DataFrame:
     """Build ``mart_scenario_comparison`` over the runs in ``runs`` into ``output`` (replaced
     atomically, with a Parquet copy beside it) and return its rows."""
-    ensure_runs_schema(runs)
     name = "comparison"
-    environment = build_environment(scenario_paths, scenario_paths.lake, name)
-    environment["EMPREINTE_SCENARIO_RUNS"] = str(runs)
+    environment = build_environment(scenario_paths, scenario_paths.lake, name, runs)
     build = Path(environment["EMPREINTE_BUILD_DB"])
     build.unlink(missing_ok=True)
     run_dbt(

@@ -71,12 +71,15 @@ EDITION_SCHEMA = {
 MEMORY_LIMIT_VARIABLE = "EMPREINTE_DUCKDB_MEMORY_LIMIT"
 # Suits a small server (8 GB) that also runs Dagster and dbt; DuckDB spills beyond it.
 DEFAULT_MEMORY_LIMIT = "4GB"
-# A reader gets no file, network or extension access, and cannot change that.
+# A reader gets no file, network or extension access, and cannot change that. DuckDB shares one
+# database instance among a process's connections to a file, so the configuration is locked as
+# the first one opens: a second reader then finds it as it would have set it.
 READER_CONFIG = {
     "access_mode": "READ_ONLY",
     "enable_external_access": False,
     "autoinstall_known_extensions": False,
     "autoload_known_extensions": False,
+    "lock_configuration": True,
 }
 
 
@@ -145,17 +148,6 @@ class WarehousePaths:
         """The Dagster instance of the CLI's runs, `make dev` and the schedule."""
         return self.data_dir / "dagster"
 
-    def dbt_env(self) -> dict[str, str]:
-        """The environment dbt reads its inputs, build file and DuckDB settings from."""
-        return {
-            "EMPREINTE_LAKE": str(self.lake),
-            "EMPREINTE_EDITIONS": str(self.editions),
-            "EMPREINTE_BUILD_DB": str(self.build),
-            "EMPREINTE_INTERNAL_DB": str(self.internal),
-            "EMPREINTE_DUCKDB_TEMP_DIR": str(self.temp_directory),
-            MEMORY_LIMIT_VARIABLE: memory_limit(),
-        }
-
 
 def memory_limit() -> str:
     """DuckDB's ``memory_limit`` for builds, publishing and readers (default 4GB)."""
@@ -191,8 +183,7 @@ def prepare_build(paths: WarehousePaths, *, from_published: bool) -> None:
 def sqlalchemy_url(paths: WarehousePaths) -> str:
     """The published warehouse's SQLAlchemy URL (``duckdb-engine``), read-only and without
     external access, as Superset and other SQLAlchemy-based tools open it."""
-    options = {**READER_CONFIG, "lock_configuration": True}
-    query = "&".join(f"{name}={str(value).lower()}" for name, value in options.items())
+    query = "&".join(f"{name}={str(value).lower()}" for name, value in READER_CONFIG.items())
     return f"duckdb:///{paths.warehouse}?{query}"
 
 
@@ -201,7 +192,8 @@ def connect_read_only(paths: WarehousePaths) -> duckdb.DuckDBPyConnection:
 
     The marts' schema is on the search path (``select ... from fct_footprint`` works). The
     connection cannot write, read or write files (``COPY ... TO``, ``read_csv``, ``ATTACH``),
-    install or load extensions, nor change those settings.
+    install or load extensions, nor change those settings. Several may be open at once in one
+    process (they share DuckDB's database instance); closing one leaves the others open.
     """
     if not paths.warehouse.exists():
         raise FileNotFoundError(
@@ -214,6 +206,5 @@ def connect_read_only(paths: WarehousePaths) -> duckdb.DuckDBPyConnection:
         "select count(*) from duckdb_schemas() where schema_name = ?", [PUBLISHED_SCHEMA]
     ).fetchall()[0][0]
     if schemas:  # a warehouse published before the marts had their schema has none
-        connection.execute(f"set search_path = '{PUBLISHED_SCHEMA}'")
-    connection.execute("set lock_configuration = true")
+        connection.execute(f"set search_path = '{PUBLISHED_SCHEMA}'")  # per connection
     return connection

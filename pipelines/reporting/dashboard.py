@@ -229,9 +229,9 @@ def create_app(paths: WarehousePaths, language: str = "fr") -> Dash:
 
 
 class _Reader:
-    """One read-only connection to the published warehouse, one request at a time (DuckDB
-    shares one database per file within a process, and a reader's settings are locked);
-    reopened when a new version is published (the warehouse link points elsewhere)."""
+    """One read-only connection to the published warehouse, one request at a time (a DuckDB
+    connection serves one thread at a time); reopened when a new version is published (the
+    warehouse link points elsewhere)."""
 
     def __init__(self, paths: WarehousePaths) -> None:
         self.paths = paths

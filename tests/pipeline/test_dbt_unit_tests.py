@@ -10,7 +10,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from pipelines.variant_builds import ScenarioPaths
+from pipelines.variant_builds import ScenarioPaths, dbt_environment
 from tests.pipeline.conftest import PipelineRun
 
 DBT = str(Path(sys.executable).with_name("dbt"))
@@ -22,11 +22,14 @@ def test_every_unit_test_passes(pipeline_run: PipelineRun, tmp_path: Path) -> No
     paths = pipeline_run.paths
     environment = {
         **os.environ,
-        **paths.dbt_env(),
-        "EMPREINTE_BUILD_DB": str(tmp_path / "warehouse.duckdb"),
-        "EMPREINTE_INTERNAL_DB": str(tmp_path / "internal.duckdb"),
-        "EMPREINTE_DUCKDB_TEMP_DIR": str(tmp_path / "spill"),
-        "EMPREINTE_SCENARIO_RUNS": str(ScenarioPaths.of(paths).runs),
+        **dbt_environment(
+            lake=paths.lake,
+            editions=paths.editions,
+            runs=ScenarioPaths.of(paths).runs,
+            build=tmp_path / "warehouse.duckdb",
+            internal=tmp_path / "internal.duckdb",
+            temp_directory=tmp_path / "spill",
+        ),
     }
     target = tmp_path / "target"
     built = subprocess.run(

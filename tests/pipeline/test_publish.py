@@ -23,6 +23,7 @@ from pipelines.published import (
     published_versions,
     rollback,
 )
+from pipelines.variant_builds import nightly_dbt_environment
 from pipelines.warehouse import MARTS, WarehousePaths, connect_build, connect_read_only
 from tests.pipeline.publish_helpers import as_a_reader, build_with, checksum
 
@@ -232,7 +233,7 @@ def test_duckdb_memory_and_spill_settings_reach_the_build_dbt_and_readers(
     shown = subprocess.run(
         [*show, "--target-path", str(paths.data_dir / "dbt_target")],
         cwd=REPO / "dbt_project",
-        env={**os.environ, **paths.dbt_env()},
+        env={**os.environ, **nightly_dbt_environment(paths)},
         capture_output=True,
         text=True,
         check=False,
@@ -261,7 +262,7 @@ def test_a_build_that_spills_to_disk_goes_on_to_the_next_model(
     paths.temp_directory.mkdir(parents=True, exist_ok=True)
     ran = subprocess.run(
         [DBT, "run", "--project-dir", str(project), "--profiles-dir", str(REPO / "dbt_project")],
-        env={**os.environ, **paths.dbt_env()},
+        env={**os.environ, **nightly_dbt_environment(paths)},
         capture_output=True,
         text=True,
         check=False,

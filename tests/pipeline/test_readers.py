@@ -149,3 +149,22 @@ def test_a_plain_read_only_duckdb_connection_cannot_write(paths: WarehousePaths)
         )
         with pytest.raises(duckdb.InvalidInputException, match="read-only"):
             connection.execute("delete from marts.fct_footprint")
+
+
+def test_two_readers_in_one_process_both_read(paths: WarehousePaths) -> None:
+    """A process may hold two readers (a report written while the dashboard answers): DuckDB
+    gives them one database instance, so the second finds the first's locked configuration. It
+    opens, reads the marts by name, is as closed to the outside, and outlives the first."""
+    count = "select count(*) from fct_footprint"
+    with connect_read_only(paths) as first:
+        second = connect_read_only(paths)
+        assert first.execute(count).fetchone() == second.execute(count).fetchone()
+        assert second.execute(count).fetchone() == (ROWS_PER_VERSION,)
+        for statement in (
+            "set enable_external_access = true",
+            f"select * from read_parquet('{paths.data_dir}/marts/fct_footprint.parquet')",
+        ):
+            with pytest.raises(duckdb.Error):
+                second.execute(statement)
+    with second:
+        assert second.execute(count).fetchone() == (ROWS_PER_VERSION,)

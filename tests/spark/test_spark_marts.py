@@ -21,7 +21,7 @@ from connectors.servicenow.exports import land_exports
 from connectors.servicenow.fake.bulk import write_exports
 from connectors.servicenow.fake.logs import write_logs
 from factors.tables import write_factor_tables
-from pipelines.variant_builds import RUN_SCHEMA, ensure_runs_schema
+from pipelines.variant_builds import RUN_SCHEMA, dbt_environment
 from pipelines.warehouse import EDITION_SCHEMA, MARTS
 
 pytestmark = [pytest.mark.spark, pytest.mark.slow]
@@ -68,19 +68,20 @@ def builds(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     editions.mkdir()
     pl.DataFrame(schema=EDITION_SCHEMA).write_parquet(editions / "_schema.parquet")
     runs = root / "scenarios" / "runs"
-    ensure_runs_schema(runs)
-    (runs / RUN_SCENARIO).mkdir()
-    scenario_run().write_parquet(runs / RUN_SCENARIO / "20261101T000000000000.parquet")
     env = {
         **os.environ,
-        "EMPREINTE_LAKE": str(lake),
-        "EMPREINTE_EDITIONS": str(editions),
-        "EMPREINTE_SCENARIO_RUNS": str(runs),
-        "EMPREINTE_BUILD_DB": str(root / "duckdb.duckdb"),
-        "EMPREINTE_INTERNAL_DB": str(root / "internal.duckdb"),
-        "EMPREINTE_DUCKDB_TEMP_DIR": str(root / "tmp"),
+        **dbt_environment(
+            lake=lake,
+            editions=editions,
+            runs=runs,
+            build=root / "duckdb.duckdb",
+            internal=root / "internal.duckdb",
+            temp_directory=root / "tmp",
+        ),
         "EMPREINTE_SPARK_WAREHOUSE": str(root / "spark" / "warehouse"),
     }
+    (runs / RUN_SCENARIO).mkdir()
+    scenario_run().write_parquet(runs / RUN_SCENARIO / "20261101T000000000000.parquet")
     for target in ("build", "spark"):
         done = subprocess.run(
             [DBT, *BUILD, "--target", target, "--target-path", str(root / f"target-{target}")],
