@@ -155,6 +155,7 @@ def environment() -> dict[str, Any]:
         },
         "commit": commit,
         "duckdb_memory_limit": transformation.duckdb_settings()["memory_limit"],
+        "dbt_threads": os.environ.get("EMPREINTE_DBT_THREADS") or "1 (the profile's default)",
     }
 
 

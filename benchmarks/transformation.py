@@ -12,7 +12,6 @@ rounding, the same columns elsewhere.
 from __future__ import annotations
 
 import json
-import os
 import string
 import sys
 from pathlib import Path
@@ -22,6 +21,7 @@ import duckdb
 
 from benchmarks.measure import Measured, run
 from pipelines.variant_builds import ScenarioPaths, dbt_environment
+from pipelines.warehouse import memory_limit
 
 REPO = Path(__file__).resolve().parents[1]
 DBT_PROJECT = REPO / "dbt_project"
@@ -50,7 +50,7 @@ CHECKED = "dbt_models_and_tests"
 
 def duckdb_settings() -> dict[str, str]:
     """The DuckDB settings builds run with (the same for the reference and dbt)."""
-    return {"memory_limit": os.environ.get("EMPREINTE_DUCKDB_MEMORY_LIMIT") or "4GB"}
+    return {"memory_limit": memory_limit()}
 
 
 def run_reference(lake: Path, database: Path, as_of: str, time_zone: str = "Europe/Paris") -> None:

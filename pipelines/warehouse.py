@@ -69,8 +69,9 @@ EDITION_SCHEMA = {
     "published_at": pl.Datetime("us"),
 }
 MEMORY_LIMIT_VARIABLE = "EMPREINTE_DUCKDB_MEMORY_LIMIT"
-# Suits a small server (8 GB) that also runs Dagster and dbt; DuckDB spills beyond it.
-DEFAULT_MEMORY_LIMIT = "4GB"
+# Keeps a whole night under 4 GiB (Dagster and dbt's Python beside DuckDB); DuckDB spills beyond
+# it. Measured in docs/performance.md.
+DEFAULT_MEMORY_LIMIT = "2GB"
 # A reader gets no file, network or extension access, and cannot change that. DuckDB shares one
 # database instance among a process's connections to a file, so the configuration is locked as
 # the first one opens: a second reader then finds it as it would have set it.
@@ -150,7 +151,7 @@ class WarehousePaths:
 
 
 def memory_limit() -> str:
-    """DuckDB's ``memory_limit`` for builds, publishing and readers (default 4GB)."""
+    """DuckDB's ``memory_limit`` for builds, publishing and readers (default 2GB)."""
     return os.environ.get(MEMORY_LIMIT_VARIABLE, "").strip() or DEFAULT_MEMORY_LIMIT
 
 
