@@ -77,21 +77,52 @@ def measure_scale(
             shutil.rmtree(data / "extraction_lake")
             _say(name, f"extraction {figures['extraction']['rows_per_s']:,.0f} rows/s")
             save(figures)
-            env = nightly.fake_env(fake.url)
-            figures["night"] = nightly.night(data, env)
+            figures["night"] = nightly.night(data, nightly.fake_env(fake.url))
             _say(name, f"night {figures['night']['wall_s']:.0f} s")
             save(figures)
-            _transformation(name, data, figures, save)
-            if name == "M":
-                figures["changes"] = nightly.change_fleet(fake.url)
-                figures["incremental_night"] = nightly.night(data, env)
-                figures["incremental_vs_full_night"] = (
-                    figures["incremental_night"]["wall_s"] / figures["night"]["wall_s"]
-                )
-                _say(name, f"incremental night {figures['incremental_night']['wall_s']:.0f} s")
-                save(figures)
+            _after_night(name, data, figures, save, fake.url)
     shutil.rmtree(data / "benchmark_builds", ignore_errors=True)
     return figures
+
+
+def resume_scale(
+    name: str, root: Path, figures: dict[str, Any], save: Callable[[dict[str, Any]], None]
+) -> dict[str, Any]:
+    """The steps after the night, measured again on the lake that night left (a run stopped
+    after its night); the night's figures are kept."""
+    data = root / name
+    figures["resumed"] = {
+        "commit": environment()["commit"],
+        "at": datetime.now(UTC).isoformat(timespec="seconds"),
+    }
+    shutil.rmtree(data / "benchmark_builds", ignore_errors=True)
+    if "extraction" in figures:
+        # The fake is generated again from its seed: the instance the night extracted.
+        with extraction.FakeProcess(SCALES[name]) as fake:
+            _after_night(name, data, figures, save, fake.url)
+    else:
+        _transformation(name, data, figures, save)
+    shutil.rmtree(data / "benchmark_builds", ignore_errors=True)
+    return figures
+
+
+def _after_night(
+    name: str,
+    data: Path,
+    figures: dict[str, Any],
+    save: Callable[[dict[str, Any]], None],
+    url: str,
+) -> None:
+    """The transformation figures, then at M a day of changes and the incremental night."""
+    _transformation(name, data, figures, save)
+    if name == "M":
+        figures["changes"] = nightly.change_fleet(url)
+        figures["incremental_night"] = nightly.night(data, nightly.fake_env(url))
+        figures["incremental_vs_full_night"] = (
+            figures["incremental_night"]["wall_s"] / figures["night"]["wall_s"]
+        )
+        _say(name, f"incremental night {figures['incremental_night']['wall_s']:.0f} s")
+        save(figures)
 
 
 def _transformation(
@@ -236,36 +267,48 @@ def main() -> None:
         help="every scale as L is: export files from the bulk generator, no HTTP extraction,"
         " no incremental night (a quicker run of the transformation figures)",
     )
+    parser.add_argument(
+        "--resume",
+        type=Path,
+        metavar="RESULTS_JSON",
+        help="a run stopped after a scale's night: measure the rest of --scales again on the"
+        " lakes their nights left under --data, into the same results file",
+    )
     options = parser.parse_args()
-    results: dict[str, dict[str, Any]] = {}
     started = datetime.now(UTC)
     RESULTS.mkdir(exist_ok=True)
-    path = RESULTS / f"{started:%Y-%m-%dT%H%M}-{'-'.join(options.scales)}.json"
-    load: dict[str, list[float]] = {"start": list(os.getloadavg())}
-
-    def save(scale: str, figures: dict[str, Any]) -> None:
-        """The report so far, rewritten after each step: a run stopped early keeps it."""
-        results[scale] = figures
-        load["last_save"] = list(os.getloadavg())
+    if options.resume:
+        path = options.resume
+        report = json.loads(path.read_text())
+    else:
+        path = RESULTS / f"{started:%Y-%m-%dT%H%M}-{'-'.join(options.scales)}.json"
         report = {
             "started_at": started.isoformat(timespec="seconds"),
             "command": "make benchmark"
             + ("" if options.scales == ["S", "M"] else f" SCALE={' '.join(options.scales)}")
             + (" (python -m benchmarks.run --via-exports)" if options.via_exports else ""),
             "environment": environment(),
-            "load_average_1_5_15_min": load,
+            "load_average_1_5_15_min": {"start": list(os.getloadavg())},
             "targets": TARGETS,
-            "results": results,
+            "results": {},
         }
+    results: dict[str, dict[str, Any]] = report["results"]
+
+    def save(scale: str, figures: dict[str, Any]) -> None:
+        """The report so far, rewritten after each step: a run stopped early keeps it."""
+        results[scale] = figures
+        report["load_average_1_5_15_min"]["last_save"] = list(os.getloadavg())
         path.write_text(json.dumps(report, indent=1, default=str))
 
+    root = options.data.resolve()
     for scale in options.scales:
-        save(
-            scale,
-            measure_scale(scale, options.data.resolve(), partial(save, scale), options.via_exports),
-        )
+        if options.resume:
+            figures = resume_scale(scale, root, results[scale], partial(save, scale))
+        else:
+            figures = measure_scale(scale, root, partial(save, scale), options.via_exports)
+        save(scale, figures)
     print_table(results)
-    print(f"\nwritten {path.relative_to(REPO)}")
+    print(f"\nwritten {path}")
 
 
 if __name__ == "__main__":
