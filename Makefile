@@ -24,8 +24,10 @@ demo: $(VENV)/.synced
 PYTEST_PARALLEL = -n $(TEST_WORKERS) --dist loadfile --durations=15
 TEST_WORKERS ?= 2
 
+# After the tests, the reliability and security suite with its figures (about 4 minutes).
 test: lint chromium
 	$(BIN)/pytest $(PYTEST_PARALLEL)
+	$(BIN)/pytest tests/reliability -m reliability
 
 test-all: lint chromium
 	$(BIN)/pytest $(PYTEST_PARALLEL) -m ""
@@ -44,8 +46,8 @@ chromium:
 screenshots: $(VENV)/.synced chromium
 	$(BIN)/python -m tests.screenshots docs
 
-# The reliability and security suite with its figures (docs/reliability.md): the nightly CI
-# target, about 15 minutes on 2 cores.
+# The reliability and security suite alone, with its figures (docs/reliability.md); `make test`
+# runs it too.
 test-reliability: $(VENV)/.synced
 	$(BIN)/pytest tests/reliability -m reliability
 

@@ -1,5 +1,6 @@
 """The fault matrix: every fault kind of the fake instance x three tables x two seeds (60
-trials), a third of them with the extraction killed (SIGKILL) at a random moment and run again.
+trials), half of them with the extraction killed (SIGKILL) at a random moment and run again
+(a small table can land whole before the moment drawn: 30 tries give the 20 kills asked for).
 Each trial compares what landed with what the instance holds: rows lost 0, rows landed that the
 instance does not hold 0, rows whose values differ 0.
 
@@ -94,7 +95,7 @@ def test_fault_trial_loses_nothing(tmp_path: Path, figures, kind: str, table: st
     part = figures("fault_matrix")
     spec = table_spec(table)
     number = TRIALS.index((kind, table, seed))
-    killed = number % 3 == 0
+    killed = number % 2 == 0
     rng = random.Random(number)
     with FakeInstance(seed=100 + seed, scale=0.02, faults=faults_for(kind, seed)) as fake:
         hidden: set[str] = set()
