@@ -266,7 +266,7 @@ def services(
         from mart_footprint_by_service
         where reporting_year = ? and method = ? and criterion = '{CLIMATE}'
             and not is_unallocated
-        order by value desc limit {int(limit)}
+        order by value desc, service_name, company_name limit {int(limit)}
         """,
         [year, method],
         needs=["mart_footprint_by_service"],

@@ -4,6 +4,7 @@ the reference user is French) and English. One catalogue; code only names keys."
 from __future__ import annotations
 
 from collections.abc import Callable
+from decimal import Decimal
 
 LANGUAGES = ("fr", "en")
 DEFAULT_LANGUAGE = "fr"
@@ -287,11 +288,13 @@ def translator(language: str) -> Callable[..., str]:
     return translate
 
 
-def number(value: float | int | None, language: str, digits: int = 1) -> str:
+def number(value: float | int | Decimal | None, language: str, digits: int = 1) -> str:
     """A figure as its readers write it: `12 345,6` in French, `12,345.6` in English."""
     if value is None:
         return "—"
-    text = f"{value:,.{digits}f}"
+    # A figure that rounds to zero is 0, not "-0" (adding 0 turns a negative zero positive, for
+    # floats and for the Decimals DuckDB gives alike).
+    text = f"{round(value, digits) + 0:,.{digits}f}"
     if language == "fr":
         text = text.replace(",", "\u202f").replace(".", ",")
     return text
@@ -301,4 +304,5 @@ def percent(share: float | None, language: str) -> str:
     """A share (0.38) as a percentage (`38 %` / `38%`)."""
     if share is None:
         return "—"
-    return f"{number(100 * share, language, 0)}\u202f%" if language == "fr" else f"{share:.0%}"
+    text = number(100 * share, language, 0)
+    return f"{text}\u202f%" if language == "fr" else f"{text}%"
