@@ -9,9 +9,11 @@ Per scale:
   incremental night that follows.
 - L: the metropolis ×100 written straight to export files (``connectors/servicenow/fake/
   bulk.py``), and the whole nightly run reading them.
-- On the lake the night left: the hand-written reference script and three dbt builds
-  (``transformation.py``), the reference checked against dbt's rows; and the peer
-  (``peer.py``).
+- On the lake the night left: the hand-written reference script, checked against the night's
+  ``fct_footprint``, and the peer on the night's warehouse (``peer.py``); then three dbt builds
+  (``transformation.py``), each into a fresh file removed once measured. At L, the night's
+  Parquet marts and working file go first, and its warehouse before the builds: the disk holds
+  at most two fact tables of tens of GB at once.
 
 Data goes under ``data/benchmark/<scale>/`` (replaced at each run).
 """
@@ -128,36 +130,64 @@ def _after_night(
 def _transformation(
     name: str, data: Path, figures: dict[str, Any], save: Callable[[dict[str, Any]], None]
 ) -> None:
+    """The reference, checked against the night's ``fct_footprint`` (the same models on the
+    same lake) and the peer on that warehouse; then each dbt build into a fresh file, removed
+    once measured. At most two fact tables are on disk at once: at L each takes tens of GB."""
     lake, builds = data / "lake", data / "benchmark_builds"
     builds.mkdir(exist_ok=True)
-    editions = data / "editions"
+    night_warehouse = (data / "warehouse.duckdb").resolve()
+    if name == "L":
+        _free_night_copies(data)
     reference = builds / "reference.duckdb"
     figures["reference"] = transformation.measure_reference(
         lake, reference, nightly.AS_OF
     ).as_dict()
     _say(name, f"reference {figures['reference']['wall_s']:.0f} s")
+    figures["check"] = transformation.compare(reference, night_warehouse)
+    _say(name, f"reference = night's fct_footprint: {figures['check']['identical']}")
+    _remove_database(reference)
+    save(figures)
+    figures["peer"] = peer.measure(lake, night_warehouse)
+    _say(name, f"peer ratio {figures['peer']['throughput_ratio']:,.0f}")
+    save(figures)
+    if name == "L":
+        # The builds below rebuild it: the night's warehouse is not read again.
+        night_warehouse.unlink()
     base = figures["reference"]["wall_s"]
-    kept = builds / f"{transformation.CHECKED}.duckdb"
+    editions = data / "editions"
     for build in transformation.BUILDS:
         database = builds / f"{build}.duckdb"
         measured = transformation.measure_dbt(build, lake, editions, database, nightly.AS_OF)
         figures[build] = measured.as_dict()
+        _remove_database(database)
         if measured.returncode != 0:
             # Recorded with dbt's last words; the other builds are still measured.
             figures[build]["failed"] = measured.output[-4000:]
             _say(name, f"{build} FAILED after {measured.wall_s:.0f} s")
-            save(figures)
-            continue
-        figures[f"{build.removeprefix('dbt_')}_vs_reference"] = figures[build]["wall_s"] / base
-        _say(name, f"{build} {figures[build]['wall_s']:.0f} s")
-        if build == transformation.CHECKED:
-            figures["check"] = transformation.compare(reference, kept)
-            save(figures)
-            figures["peer"] = peer.measure(lake, kept)
-            _say(name, f"peer ratio {figures['peer']['throughput_ratio']:,.0f}")
         else:
-            database.unlink(missing_ok=True)
+            figures[f"{build.removeprefix('dbt_')}_vs_reference"] = figures[build]["wall_s"] / base
+            _say(name, f"{build} {figures[build]['wall_s']:.0f} s")
         save(figures)
+
+
+def _free_night_copies(data: Path) -> None:
+    """At L, the night's copies the benchmark does not read (its Parquet marts, its working
+    layers' file), removed to leave room for the reference and the builds."""
+    published = (data / "warehouse.duckdb").resolve().parent
+    published.chmod(0o755)  # a published version is read-only
+    shutil.rmtree((data / "marts").resolve(), ignore_errors=True)
+    (data / "build" / "internal.duckdb").unlink(missing_ok=True)
+
+
+def _remove_database(database: Path) -> None:
+    """A measured build's files: the database, its working layers, its spill folder."""
+    for path in (
+        database,
+        database.with_name(database.name + ".wal"),
+        database.with_name(database.stem + ".internal.duckdb"),
+    ):
+        path.unlink(missing_ok=True)
+    shutil.rmtree(database.with_suffix(".tmp"), ignore_errors=True)
 
 
 def environment() -> dict[str, Any]:

@@ -3,8 +3,8 @@
 On one lake: the hand-written DuckDB script (``reference_footprint.sql``) and three dbt builds
 (the models behind ``fct_footprint``; every model; every model with its tests), each into a
 fresh DuckDB file in its own process, measured whole (wall, CPU, peak memory of the process
-tree), then the reference's rows checked against dbt's: the same keys, the same values within
-rounding, the same columns elsewhere.
+tree); and the reference's rows checked against a dbt build's (the night's): the same keys, the
+same values within rounding, the same columns elsewhere.
 
 ``python -m benchmarks.transformation reference LAKE OUT.duckdb AS_OF`` runs the script alone.
 """
@@ -12,6 +12,7 @@ rounding, the same columns elsewhere.
 from __future__ import annotations
 
 import json
+import shutil
 import string
 import sys
 from pathlib import Path
@@ -46,8 +47,6 @@ BUILDS: dict[str, list[str]] = {
     "dbt_models_and_tests": ["build"],
     "dbt_models": ["build", "--exclude-resource-type", "test", "unit_test"],
 }
-# The build whose fct_footprint is checked against the reference's (and feeds the peer).
-CHECKED = "dbt_models_and_tests"
 
 
 def duckdb_settings() -> dict[str, str]:
@@ -167,6 +166,7 @@ def compare(reference: Path, built: Path, relation: str = "fct_footprint") -> di
                     sums[name] += value
                 else:
                     totals[name] += value
+    shutil.rmtree(temp, ignore_errors=True)
     result: dict[str, Any] = {**totals, **sums, "dbt_rows": built_rows, "slices": slices}
     result["identical"] = (
         result["only_in_reference"] == 0
