@@ -4,7 +4,7 @@ and Plotly from the installed packages: it runs offline, with no CDN.
 
 Filters (year, method, town, department, cost centre, category, source) apply to every view;
 the drill-down goes town → site → asset and shows the selected asset's explanation; every
-table downloads as CSV.
+table reads like the report's (dashboard_tables.py) and downloads as CSV.
 """
 
 from __future__ import annotations

@@ -15,7 +15,6 @@ from dash.dash_table.Format import Format, Group, Scheme
 from pipelines.reporting.columns import DIGITS, Column
 from pipelines.reporting.messages import NUMBER_STYLE
 
-
 # Every table: sortable, downloadable, text to the left and numbers to the right in tabular
 # figures (as the report's).
 TABLE_PROPS: dict[str, Any] = {
