@@ -4,7 +4,7 @@ and Plotly from the installed packages: it runs offline, with no CDN.
 
 Filters (year, method, town, department, cost centre, category, source) apply to every view;
 the drill-down goes town → site → asset and shows the selected asset's explanation; every
-table downloads as CSV.
+table reads like the report's (dashboard_tables.py) and downloads as CSV.
 """
 
 from __future__ import annotations
@@ -19,11 +19,12 @@ from typing import Any
 import duckdb
 import plotly.graph_objects as go
 import polars as pl
-from dash import Dash, Input, Output, State, dash_table, dcc, html
+from dash import Dash, Input, Output, State, dcc, html
 from werkzeug.serving import make_server
 
-from pipelines.reporting import figures
+from pipelines.reporting import columns, figures
 from pipelines.reporting.charts import PALETTE
+from pipelines.reporting.dashboard_tables import table, table_data
 from pipelines.reporting.explain import explain
 from pipelines.reporting.messages import number, translator
 from pipelines.warehouse import WarehousePaths, connect_read_only
@@ -110,7 +111,7 @@ def create_app(paths: WarehousePaths, language: str = "fr") -> Dash:
             dcc.Tabs(
                 children=[
                     dcc.Tab(label=t("tab_overview"), children=_overview()),
-                    dcc.Tab(label=t("tab_drill"), children=_drill(t)),
+                    dcc.Tab(label=t("tab_drill"), children=_drill(t, language)),
                     dcc.Tab(label=t("tab_decisions"), children=[html.Div(id="decisions")]),
                     dcc.Tab(label=t("tab_quality"), children=[html.Div(id="quality")]),
                 ]
@@ -177,7 +178,6 @@ def create_app(paths: WarehousePaths, language: str = "fr") -> Dash:
     @app.callback(
         Output("drill-title", "children"),
         Output("drill-table", "data"),
-        Output("drill-table", "columns"),
         Output("explanation", "children"),
         Input("drill-path", "data"),
         *inputs,
@@ -202,28 +202,73 @@ def create_app(paths: WarehousePaths, language: str = "fr") -> Dash:
         with warehouse() as connection:
             frame = figures.breakdown(connection, year, dimension, method=method, filters=chosen)
         # `id` makes the clicked cell name its row, whatever the level.
-        shown = frame.select(pl.col("key").alias("id"), "key", "name", "items", "tco2e", "share")
-        data, columns = _table_data(shown, t)
-        return title, data, columns[1:], explanation
+        shown = frame.with_columns(pl.col("key").alias("id"))
+        return title, table_data(shown, columns.DRILL, "id"), explanation
 
     @app.callback(Output("decisions", "children"), Output("quality", "children"), inputs)
     def tables(*values: Any) -> tuple[list, list]:
         year, _method, _chosen = selected(values)
         with warehouse() as connection:
+            # (title, table id as in the report, figure, columns)
             decisions = [
-                ("section_catalogue", figures.catalogue_items(connection)),
-                ("section_budgets", figures.budgets(connection, year)),
-                ("section_keep", figures.keep_or_replace(connection, limit=1000)),
-                ("section_trend", figures.trajectory(connection)),
-                ("section_services", figures.services(connection, year, limit=1000)),
+                (
+                    "section_catalogue",
+                    "catalogue-table",
+                    figures.catalogue_items(connection),
+                    columns.CATALOGUE,
+                ),
+                (
+                    "section_budgets",
+                    "budgets-table",
+                    figures.budgets(connection, year),
+                    columns.BUDGETS,
+                ),
+                (
+                    "section_keep",
+                    "keep-table",
+                    figures.keep_or_replace(connection, limit=1000),
+                    columns.KEEP,
+                ),
+                (
+                    "section_trend",
+                    "trajectory-table",
+                    figures.trajectory(connection),
+                    columns.TRAJECTORY,
+                ),
+                (
+                    "section_services",
+                    "services-table",
+                    figures.services(connection, year, limit=1000),
+                    columns.SERVICES,
+                ),
             ]
             quality = [
-                ("col_match_level", figures.match_levels(connection)),
-                ("section_quality", figures.data_quality(connection, year)),
-                ("section_transport", figures.transport(connection, year)),
-                ("section_transport", figures.end_of_life(connection, year)),
+                (
+                    "col_match_level",
+                    "match-levels-table",
+                    figures.match_levels(connection),
+                    columns.MATCH_LEVELS,
+                ),
+                (
+                    "section_quality",
+                    "quality-table",
+                    figures.data_quality(connection, year),
+                    columns.DATA_QUALITY,
+                ),
+                (
+                    "section_transport",
+                    "transport-table",
+                    figures.transport(connection, year),
+                    columns.TRANSPORT,
+                ),
+                (
+                    "section_transport",
+                    "end-of-life-table",
+                    figures.end_of_life(connection, year),
+                    columns.END_OF_LIFE,
+                ),
             ]
-        return _tables(decisions, t), _tables(quality, t)
+        return _tables(decisions, t, language), _tables(quality, t, language)
 
     return app
 
@@ -279,18 +324,12 @@ def _overview() -> list:
     ]
 
 
-def _drill(t: Any) -> list:
+def _drill(t: Any, language: str) -> list:
     return [
         html.P(t("drill_hint")),
         html.Button("↑ " + t("drill_towns"), id="drill-back"),
         html.H3(id="drill-title"),
-        dash_table.DataTable(
-            id="drill-table",
-            export_format="csv",
-            page_size=15,
-            sort_action="native",
-            style_cell={"fontFamily": "system-ui, sans-serif", "textAlign": "left"},
-        ),
+        table(None, columns.DRILL, t, language, id="drill-table", page_size=15),
         html.Pre(id="explanation", style={"whiteSpace": "pre-wrap", "fontSize": "0.8rem"}),
     ]
 
@@ -315,29 +354,18 @@ def _bar(frame: pl.DataFrame, title: str) -> go.Figure:
     return figure
 
 
-def _table_data(frame: pl.DataFrame, t: Any) -> tuple[list[dict], list[dict]]:
-    columns = [{"name": name, "id": name} for name in frame.columns]
-    return frame.to_dicts(), columns
-
-
-def _tables(tables: list[tuple[str, pl.DataFrame | None]], t: Any) -> list:
+def _tables(
+    shown: list[tuple[str, str, pl.DataFrame | None, tuple[columns.Column, ...]]],
+    t: Any,
+    language: str,
+) -> list:
     children = []
-    for title, frame in tables:
+    for title, table_id, frame, listed in shown:
         children.append(html.H3(t(title)))
         if frame is None:
-            children.append(html.P(t("missing_mart", mart=title)))
+            children.append(html.P(t("missing_mart", mart=t(title))))
             continue
-        data, columns = _table_data(frame, t)
-        children.append(
-            dash_table.DataTable(
-                data=data,
-                columns=columns,
-                export_format="csv",
-                page_size=10,
-                sort_action="native",
-                style_table={"overflowX": "auto"},
-            )
-        )
+        children.append(table(frame, listed, t, language, id=table_id))
     return children
 
 

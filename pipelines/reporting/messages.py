@@ -8,6 +8,13 @@ from decimal import Decimal
 
 LANGUAGES = ("fr", "en")
 DEFAULT_LANGUAGE = "fr"
+# How each language writes a figure: the separator of thousands (a narrow no-break space in
+# French), the decimal mark and the percent sign. `number` and `percent` write with it; the
+# dashboard hands it to the browser as its tables' locale (d3-format's keys).
+NUMBER_STYLE: dict[str, dict[str, str]] = {
+    "fr": {"group": "\u202f", "decimal": ",", "percent": "\u202f%"},
+    "en": {"group": ",", "decimal": ".", "percent": "%"},
+}
 
 MESSAGES: dict[str, dict[str, str]] = {
     # report frame
@@ -114,6 +121,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "col_scenario": {"fr": "Avec scénario (tCO2e)", "en": "With the scenario (tCO2e)"},
     "col_difference": {"fr": "Différence (tCO2e)", "en": "Difference (tCO2e)"},
     "col_explain": {"fr": "Explication", "en": "Explanation"},
+    "col_key": {"fr": "Identifiant", "en": "Identifier"},
     # one-line readings of the charts
     "reading_towns": {
         "fr": "{name} porte {share} de l'empreinte {year}.",
@@ -295,14 +303,12 @@ def number(value: float | int | Decimal | None, language: str, digits: int = 1) 
     # A figure that rounds to zero is 0, not "-0" (adding 0 turns a negative zero positive, for
     # floats and for the Decimals DuckDB gives alike).
     text = f"{round(value, digits) + 0:,.{digits}f}"
-    if language == "fr":
-        text = text.replace(",", "\u202f").replace(".", ",")
-    return text
+    style = NUMBER_STYLE[language]
+    return text.translate(str.maketrans({",": style["group"], ".": style["decimal"]}))
 
 
 def percent(share: float | None, language: str) -> str:
     """A share (0.38) as a percentage (`38 %` / `38%`)."""
     if share is None:
         return "—"
-    text = number(100 * share, language, 0)
-    return f"{text}\u202f%" if language == "fr" else f"{text}%"
+    return number(100 * share, language, 0) + NUMBER_STYLE[language]["percent"]

@@ -7,8 +7,9 @@ from __future__ import annotations
 import polars as pl
 
 from pipelines.reporting import charts, figures
+from pipelines.reporting.columns import BUDGETS, CATALOGUE, KEEP, SCENARIO, TRAJECTORY, TREND
 from pipelines.reporting.messages import percent
-from pipelines.reporting.report_writer import Column, ReportWriter
+from pipelines.reporting.report_writer import ReportWriter
 
 # The heaviest catalogue items whose explanation the report embeds.
 EXPLAINED_ITEMS = 3
@@ -35,14 +36,7 @@ def trend(writer: ReportWriter, baseline: int | None) -> str:
                 change=percent(amortised["change_since_baseline"][-1], writer.language),
             )
         )
-    columns = [
-        Column("reporting_year", "col_year"),
-        Column("method", "col_method"),
-        Column("year_status", "col_status"),
-        Column("tco2e", "col_tco2e", "number"),
-        Column("change_since_baseline", "col_change", "percent"),
-    ]
-    parts.append(writer.table(frame, columns, "trend-table"))
+    parts.append(writer.table(frame, TREND, "trend-table"))
     if path is None:
         parts.append(writer.missing("mart_trajectory"))
     elif path.height:
@@ -68,14 +62,7 @@ def trend(writer: ReportWriter, baseline: int | None) -> str:
                 dashed=[writer.t("target")],
             )
         )
-        columns = [
-            Column("reporting_year", "col_year"),
-            Column("year_status", "col_status"),
-            Column("tco2e", "col_tco2e", "number"),
-            Column("target_tco2e", "col_target", "number"),
-            Column("gap_tco2e", "col_gap", "number"),
-        ]
-        parts.append(writer.table(path, columns, "trajectory-table"))
+        parts.append(writer.table(path, TRAJECTORY, "trajectory-table"))
         sources = path.filter(pl.col("target_source").is_not_null())
         if sources.height:
             parts.append(
@@ -103,16 +90,7 @@ def budgets(writer: ReportWriter) -> str:
     )
     if per_centre.height and per_centre["kgco2e"][0]:
         parts += writer.heaviest(per_centre, "cost_center_name", "kgco2e", "reading_budgets")
-    columns = [
-        Column("cost_center_name", "col_cost_center"),
-        Column("status", "col_status"),
-        Column("budget_line", "col_budget_line"),
-        Column("spend", "col_spend", "number"),
-        Column("kgco2e", "col_kgco2e", "number"),
-        Column("kgco2e_per_euro", "col_per_euro", "precise"),
-        Column("colour", "col_colour"),
-    ]
-    parts.append(writer.table(frame.head(BUDGET_ROWS), columns, "budgets-table"))
+    parts.append(writer.table(frame.head(BUDGET_ROWS), BUDGETS, "budgets-table"))
     return writer.section("budgets", writer.t("section_budgets"), *parts)
 
 
@@ -134,15 +112,7 @@ def catalogue(writer: ReportWriter) -> str:
         parts.append(
             writer.bar_chart(frame.head(12), "catalogue_item_name", "life_impact", "kgCO2e")
         )
-    columns = [
-        Column("catalogue_item_name", "col_item", "link", target="catalogue_item_id"),
-        Column("device_category", "col_category"),
-        Column("impact_per_year", "col_per_year", "number"),
-        Column("life_impact", "col_life_impact", "number"),
-        Column("life_impact_min", "col_range", "number"),
-        Column("life_impact_max", "col_range", "number"),
-    ]
-    parts.append(writer.table(frame, columns, "catalogue-table"))
+    parts.append(writer.table(frame, CATALOGUE, "catalogue-table"))
     return writer.section("catalogue", writer.t("section_catalogue"), *parts)
 
 
@@ -155,15 +125,7 @@ def keep(writer: ReportWriter) -> str:
     if frame.height:
         kept = frame.filter(pl.col("decision") == "keep").height
         parts.append(writer.reading("reading_keep", value=f"{kept}/{frame.height}"))
-    columns = [
-        Column("model_name", "col_model"),
-        Column("acquired_year", "col_acquired"),
-        Column("assets", "col_assets", "integer"),
-        Column("net_saving_of_keeping", "col_net_keeping", "precise"),
-        Column("break_even_years", "col_break_even", "number"),
-        Column("decision", "col_decision"),
-    ]
-    parts.append(writer.table(frame, columns, "keep-table"))
+    parts.append(writer.table(frame, KEEP, "keep-table"))
     return writer.section("keep", writer.t("section_keep"), *parts)
 
 
@@ -176,13 +138,5 @@ def scenario(writer: ReportWriter, name: str) -> str:
     parts = []
     if frame.height:
         parts.append(writer.note(frame["scenario_title"][0]))
-    columns = [
-        Column("reporting_year", "col_year"),
-        Column("year_status", "col_status"),
-        Column("baseline_tco2e", "col_baseline", "number"),
-        Column("scenario_tco2e", "col_scenario", "number"),
-        Column("difference_tco2e", "col_difference", "number"),
-        Column("difference_ratio", "col_share", "percent"),
-    ]
-    parts.append(writer.table(frame, columns, "scenario-table"))
+    parts.append(writer.table(frame, SCENARIO, "scenario-table"))
     return writer.section("scenario", title, *parts)

@@ -9,9 +9,20 @@ import html
 import polars as pl
 
 from pipelines.reporting import figures
+from pipelines.reporting.columns import (
+    BREAKDOWN,
+    DATA_QUALITY,
+    END_OF_LIFE,
+    HEADLINE,
+    MATCH_LEVELS,
+    RANKING,
+    SERVICES,
+    TRANSPORT,
+    Column,
+)
 from pipelines.reporting.explain import explain
 from pipelines.reporting.messages import percent
-from pipelines.reporting.report_writer import Column, ReportWriter
+from pipelines.reporting.report_writer import ReportWriter
 
 # The heaviest assets whose explanation the report embeds.
 EXPLAINED_ASSETS = 3
@@ -29,19 +40,11 @@ def headline(writer: ReportWriter) -> str:
             f"<div>{html.escape(row['unit'])} · {writer.t('col_range')} "
             f"{writer.n(row['value_min'])} – {writer.n(row['value_max'])}</div></div>"
         )
-    columns = [
-        Column("criterion", "col_criterion"),
-        Column("value", "col_value", "number"),
-        Column("value_min", "col_range", "number"),
-        Column("value_max", "col_range", "number"),
-        Column("acquisition_value", "method_acquisition", "number"),
-        Column("unit", "col_unit"),
-    ]
     return writer.section(
         "headline",
         writer.t("section_headline"),
         f'<div class="headline">{"".join(cards)}</div>',
-        writer.table(frame, columns, "headline-table"),
+        writer.table(frame, HEADLINE, "headline-table"),
     )
 
 
@@ -61,15 +64,7 @@ def _largest_share(writer: ReportWriter, frame: pl.DataFrame, reading: str, bars
 def _breakdown(writer: ReportWriter, key: str, dimension: str, reading: str) -> str:
     frame = figures.breakdown(writer.connection, writer.year, dimension)
     parts = _largest_share(writer, frame, reading, 12)
-    columns = [
-        Column("name", "col_name"),
-        Column("items", "col_items", "integer"),
-        Column("tco2e", "col_tco2e", "number"),
-        Column("tco2e_min", "col_range", "number"),
-        Column("tco2e_max", "col_range", "number"),
-        Column("share", "col_share", "percent"),
-    ]
-    parts.append(writer.table(frame, columns, f"{key}-table"))
+    parts.append(writer.table(frame, BREAKDOWN, f"{key}-table"))
     return writer.section(key, writer.t(f"section_{key}"), *parts)
 
 
@@ -95,15 +90,9 @@ def categories(writer: ReportWriter) -> str:
     assets = figures.breakdown(writer.connection, writer.year, "asset").head(EXPLAINED_ASSETS)
     writer.explained_assets = [key for key in assets["key"] if key]
     parts = _largest_share(writer, frame, "reading_categories", 10)
-    columns = [
-        Column("name", "col_name"),
-        Column("items", "col_items", "integer"),
-        Column("tco2e", "col_tco2e", "number"),
-        Column("share", "col_share", "percent"),
-    ]
-    parts.append(writer.table(frame.head(10), columns, "categories-table"))
-    parts.append(writer.table(models, columns, "models-table"))
-    explained = [Column("name", "col_explain", "link", target="key"), *columns[1:]]
+    parts.append(writer.table(frame.head(10), RANKING, "categories-table"))
+    parts.append(writer.table(models, RANKING, "models-table"))
+    explained = [Column("name", "col_explain", "link", target="key"), *RANKING[1:]]
     parts.append(writer.table(assets, explained, "assets-table"))
     return writer.section("categories", writer.t("section_categories"), *parts)
 
@@ -116,13 +105,7 @@ def services(writer: ReportWriter) -> str:
     parts = []
     if frame.height:
         parts += writer.heaviest(frame, "service_name", "kgco2e", "reading_services")
-    columns = [
-        Column("service_name", "col_service"),
-        Column("users", "col_users", "integer"),
-        Column("kgco2e", "col_kgco2e", "number"),
-        Column("kgco2e_per_user", "col_per_user", "precise"),
-    ]
-    parts.append(writer.table(frame, columns, "services-table"))
+    parts.append(writer.table(frame, SERVICES, "services-table"))
     return writer.section("services", writer.t("section_services"), *parts)
 
 
@@ -138,12 +121,7 @@ def transport(writer: ReportWriter) -> str:
                 value=writer.n(frame["tco2e"][0]),
             )
         )
-    columns = [
-        Column("source_kind", "col_source"),
-        Column("items", "col_items", "integer"),
-        Column("tco2e", "col_tco2e", "number"),
-    ]
-    parts.append(writer.table(frame, columns, "transport-table"))
+    parts.append(writer.table(frame, TRANSPORT, "transport-table"))
     collected = figures.end_of_life(writer.connection, writer.year)
     if collected is None:
         parts.append(writer.missing("mart_end_of_life"))
@@ -152,14 +130,7 @@ def transport(writer: ReportWriter) -> str:
         parts.append(
             writer.reading("reading_end_of_life", value=writer.n(second_life, 0), year=writer.year)
         )
-        columns = [
-            Column("origin", "col_origin"),
-            Column("outcome", "col_outcome"),
-            Column("is_second_life", "col_second_life"),
-            Column("items", "col_items", "integer"),
-            Column("end_of_life_kgco2e", "col_kgco2e", "number"),
-        ]
-        parts.append(writer.table(collected, columns, "end-of-life-table"))
+        parts.append(writer.table(collected, END_OF_LIFE, "end-of-life-table"))
     return writer.section("transport", writer.t("section_transport"), *parts)
 
 
@@ -176,25 +147,12 @@ def quality(writer: ReportWriter) -> str:
             )
         )
         parts.append(writer.bar_chart(levels, "match_level", "assets", writer.t("col_assets")))
-    columns = [
-        Column("match_level", "col_match_level"),
-        Column("assets", "col_assets", "integer"),
-        Column("share", "col_share", "percent"),
-    ]
-    parts.append(writer.table(levels, columns, "match-levels-table"))
+    parts.append(writer.table(levels, MATCH_LEVELS, "match-levels-table"))
     frame = figures.data_quality(writer.connection, writer.year)
     if frame is None:
         parts.append(writer.missing("mart_data_quality"))
     else:
-        columns = [
-            Column("measure", "col_measure"),
-            Column("table_name", "col_source"),
-            Column("detail", "col_detail"),
-            Column("value", "col_value", "number"),
-            Column("unit", "col_unit"),
-            Column("share_of_footprint", "col_share", "percent"),
-        ]
-        parts.append(writer.table(frame, columns, "quality-table"))
+        parts.append(writer.table(frame, DATA_QUALITY, "quality-table"))
     return writer.section("quality", writer.t("section_quality"), *parts)
 
 

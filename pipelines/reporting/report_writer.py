@@ -7,24 +7,14 @@ from __future__ import annotations
 
 import html
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 import duckdb
 import polars as pl
 
 from pipelines.reporting import charts
+from pipelines.reporting.columns import DIGITS, Column
 from pipelines.reporting.messages import number, percent
-
-
-@dataclass(frozen=True)
-class Column:
-    """A column of a table: the frame's column, its label key and how to print it."""
-
-    name: str
-    label: str
-    kind: str = "text"  # text, number (1 decimal), precise (2), integer, percent, link
-    target: str | None = None  # for links: the frame column holding the anchor's key
 
 
 class ReportWriter:
@@ -92,12 +82,10 @@ class ReportWriter:
                     anchor = html.escape(f"explain-{row[column.target]}")
                     cells.append(f'<td><a href="#{anchor}">{html.escape(str(value))}</a></td>')
                 else:
-                    text = {
-                        "number": lambda v: self.n(v),
-                        "precise": lambda v: self.n(v, 2),
-                        "integer": lambda v: self.n(v, 0),
-                        "percent": lambda v: percent(v, self.language),
-                    }[column.kind](value)
+                    if column.kind == "percent":
+                        text = percent(value, self.language)
+                    else:
+                        text = self.n(value, DIGITS[column.kind])
                     raw = "" if value is None else repr(float(value))
                     cells.append(f'<td class="n" data-value="{raw}">{html.escape(text)}</td>')
             rows.append(f"<tr>{''.join(cells)}</tr>")
