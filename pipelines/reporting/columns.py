@@ -25,8 +25,8 @@ DIGITS = {"number": 1, "precise": 2, "integer": 0, "percent": 0}
 HEADLINE = (
     Column("criterion", "col_criterion"),
     Column("value", "col_value", "number"),
-    Column("value_min", "col_range", "number"),
-    Column("value_max", "col_range", "number"),
+    Column("value_min", "col_low", "number"),
+    Column("value_max", "col_high", "number"),
     Column("acquisition_value", "method_acquisition", "number"),
     Column("unit", "col_unit"),
 )
@@ -35,8 +35,8 @@ BREAKDOWN = (
     Column("name", "col_name"),
     Column("items", "col_items", "integer"),
     Column("tco2e", "col_tco2e", "number"),
-    Column("tco2e_min", "col_range", "number"),
-    Column("tco2e_max", "col_range", "number"),
+    Column("tco2e_min", "col_low", "number"),
+    Column("tco2e_max", "col_high", "number"),
     Column("share", "col_share", "percent"),
 )
 # figures.breakdown by device category, model or asset
@@ -88,8 +88,8 @@ CATALOGUE = (
     Column("device_category", "col_category"),
     Column("impact_per_year", "col_per_year", "number"),
     Column("life_impact", "col_life_impact", "number"),
-    Column("life_impact_min", "col_range", "number"),
-    Column("life_impact_max", "col_range", "number"),
+    Column("life_impact_min", "col_low", "number"),
+    Column("life_impact_max", "col_high", "number"),
 )
 # figures.keep_or_replace
 KEEP = (

@@ -78,6 +78,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "col_method": {"fr": "Méthode", "en": "Method"},
     "col_value": {"fr": "Valeur", "en": "Value"},
     "col_range": {"fr": "Fourchette", "en": "Range"},
+    "col_low": {"fr": "Fourchette basse", "en": "Range, low"},
+    "col_high": {"fr": "Fourchette haute", "en": "Range, high"},
     "col_unit": {"fr": "Unité", "en": "Unit"},
     "col_name": {"fr": "Nom", "en": "Name"},
     "col_items": {"fr": "Éléments", "en": "Items"},
