@@ -12,8 +12,9 @@ Per scale:
 - On the lake the night left: the hand-written reference script, checked against the night's
   ``fct_footprint``, and the peer on the night's warehouse (``peer.py``); then three dbt builds
   (``transformation.py``), each into a fresh file removed once measured. At L, the night's
-  Parquet marts and working file go first, and its warehouse before the builds: the disk holds
-  at most two fact tables of tens of GB at once.
+  Parquet marts and working file go first (the disk holds at most two fact tables of tens of
+  GB at once), and the three builds are read from the night's own dbt run (each would take
+  about as long as the night's build).
 
 Data goes under ``data/benchmark/<scale>/`` (replaced at each run).
 """
@@ -132,7 +133,8 @@ def _transformation(
 ) -> None:
     """The reference, checked against the night's ``fct_footprint`` (the same models on the
     same lake) and the peer on that warehouse; then each dbt build into a fresh file, removed
-    once measured. At most two fact tables are on disk at once: at L each takes tens of GB."""
+    once measured (at L, the night's own dbt run stands in for them: ``builds_from_night``).
+    At most two fact tables are on disk at once: at L each takes tens of GB."""
     lake, builds = data / "lake", data / "benchmark_builds"
     builds.mkdir(exist_ok=True)
     night_warehouse = (data / "warehouse.duckdb").resolve()
@@ -150,10 +152,17 @@ def _transformation(
     figures["peer"] = peer.measure(lake, night_warehouse)
     _say(name, f"peer ratio {figures['peer']['throughput_ratio']:,.0f}")
     save(figures)
-    if name == "L":
-        # The builds below rebuild it: the night's warehouse is not read again.
-        night_warehouse.unlink()
     base = figures["reference"]["wall_s"]
+    if name == "L":
+        # Three separate builds would take hours more at L: the night's own stand in.
+        night = transformation.builds_from_night(
+            data / "build" / "dbt", figures["night"]["steps_s"]["dbt_build"]
+        )
+        for build, measured in night.items():
+            figures[build] = measured
+            figures[f"{build.removeprefix('dbt_')}_vs_reference"] = measured["wall_s"] / base
+        save(figures)
+        return
     editions = data / "editions"
     for build in transformation.BUILDS:
         database = builds / f"{build}.duckdb"

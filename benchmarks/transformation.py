@@ -30,8 +30,6 @@ SCRIPT = Path(__file__).with_name("reference_footprint.sql")
 DBT = str(Path(sys.executable).with_name("dbt"))
 KEY = ("reporting_year", "method", "source_kind", "item_id", "stage", "criterion")
 VALUES = ("value", "value_min", "value_max")
-# The comparison joins the two fact tables this many rows at a time (by a hash of the item).
-ROWS_PER_SLICE = 4_000_000
 # A relative difference below this is rounding (the two sides multiply in the same order).
 TOLERANCE = 1e-9
 # dbt selections measured, by name, in this order (every model alone last: the least asked-for).
@@ -47,6 +45,40 @@ BUILDS: dict[str, list[str]] = {
     "dbt_models_and_tests": ["build"],
     "dbt_models": ["build", "--exclude-resource-type", "test", "unit_test"],
 }
+
+
+def builds_from_night(dbt_target: Path, dbt_step_s: float) -> dict[str, dict[str, Any]]:
+    """The three builds' figures read from a night's own dbt run (its ``run_results.json`` and
+    manifest): the models behind ``fct_footprint`` and every model, the sum of their nodes'
+    execution times (dbt builds one at a time); every model and test, the night's dbt step.
+    For L, where three separate builds would take hours more."""
+    results = json.loads((dbt_target / "run_results.json").read_text())["results"]
+    parents = json.loads((dbt_target / "manifest.json").read_text())["parent_map"]
+    seconds = {
+        node["unique_id"]: node["execution_time"]
+        for node in results
+        if node["unique_id"].startswith("model.")
+    }
+    behind, queue = set(), ["model.empreinte.fct_footprint"]
+    while queue:
+        node = queue.pop()
+        if node in behind or not node.startswith("model."):
+            continue
+        behind.add(node)
+        queue.extend(parents.get(node, []))
+    source = "the night's run: sum of the models' execution times (run_results.json)"
+    return {
+        "dbt_fct_footprint_models": {
+            "wall_s": sum(seconds.get(node, 0.0) for node in behind),
+            "models": len(behind),
+            "source": source,
+        },
+        "dbt_models": {"wall_s": sum(seconds.values()), "models": len(seconds), "source": source},
+        "dbt_models_and_tests": {
+            "wall_s": dbt_step_s,
+            "source": "the night's dbt step (every model and its tests, Dagster's record)",
+        },
+    }
 
 
 def duckdb_settings() -> dict[str, str]:
@@ -106,68 +138,78 @@ def measure_dbt(name: str, lake: Path, editions: Path, database: Path, as_of: st
 
 
 def compare(reference: Path, built: Path, relation: str = "fct_footprint") -> dict[str, Any]:
-    """Rows, sums and differences between the reference's fact table and dbt's, joined one
-    slice of items at a time (a join of the whole tables spills tens of GB at M)."""
+    """Rows, sums and differences between the reference's fact table and dbt's device rows.
+
+    Each side is read once and reduced to one line per item (its rows, the sum of its values,
+    the sum of its rows' hashes); only the items whose lines differ are joined row by row, to
+    find what differs and by how much. A join of the whole tables spills tens of GB at M."""
     temp = built.with_suffix(".compare.tmp")
     with duckdb.connect(config={**duckdb_settings(), "temp_directory": str(temp)}) as connection:
         connection.execute("set enable_progress_bar = false")
         connection.execute(f"attach '{reference}' as reference (read_only)")
         connection.execute(f"attach '{built}' as built (read_only)")
-        qualified = find(connection, "built", relation)
-        others = [
+        columns = [
             row[0]
             for row in connection.execute(
                 "select column_name from duckdb_columns() where database_name = 'reference'"
                 " and table_name = 'fct_footprint' order by column_index"
             ).fetchall()
-            if row[0] not in KEY and row[0] not in VALUES
         ]
-        built_rows = connection.execute(f"select count(*) from {qualified}").fetchone()[0]
-        slices = max(1, built_rows // ROWS_PER_SLICE)
+        sides = {
+            "r": "reference.fct_footprint",
+            "b": f"(select {', '.join(columns)} from {find(connection, 'built', relation)}"
+            " where source_kind = 'hardware_asset')",
+        }
+        for side, table in sides.items():
+            connection.execute(
+                f"create temp table {side}_items as select item_id, count(*) as n,"
+                f" sum(value) as value_sum, sum(hash({', '.join(columns)})::hugeint) as rows_hash"
+                f" from {table} group by item_id"
+            )
+        (built_rows,) = connection.execute(
+            f"select count(*) from {find(connection, 'built', relation)}"
+        ).fetchone()
+        totals = connection.execute(
+            "select (select sum(n) from r_items), (select sum(n) from b_items),"
+            " (select sum(value_sum) from r_items), (select sum(value_sum) from b_items)"
+        ).fetchone()
+        connection.execute(
+            "create temp table differing as select coalesce(r.item_id, b.item_id) as item_id"
+            " from r_items as r full join b_items as b on r.item_id = b.item_id"
+            " where r.rows_hash is distinct from b.rows_hash or r.n is distinct from b.n"
+        )
+        others = [c for c in columns if c not in KEY and c not in VALUES]
         on = " and ".join(f"r.{k} = b.{k}" for k in KEY)
         relative = " , ".join(
             f"abs(r.{v} - b.{v}) / greatest(abs(r.{v}), abs(b.{v}), 1e-300)" for v in VALUES
         )
         differing = " or ".join(f"r.{c} is distinct from b.{c}" for c in others)
-        totals = dict.fromkeys(
-            ("reference_rows", "dbt_hardware_rows", "only_in_reference", "only_in_dbt"), 0
+        detail = connection.execute(
+            f"""
+            with
+            r as (select * from {sides["r"]} where item_id in (select item_id from differing)),
+            b as (select * from {sides["b"]} where item_id in (select item_id from differing))
+            select
+                count(*) filter (where b.item_id is null) as only_in_reference,
+                count(*) filter (where r.item_id is null) as only_in_dbt,
+                count(*) filter (where r.item_id is not null and b.item_id is not null
+                    and ({differing})) as rows_with_other_columns_differing,
+                coalesce(max(greatest({relative})), 0) as largest_relative_difference,
+                (select count(*) from differing) as items_differing
+            from r
+            full join b on {on}
+            """
         )
-        totals |= {"rows_with_other_columns_differing": 0, "largest_relative_difference": 0.0}
-        sums = {"reference_value_sum": 0.0, "dbt_value_sum": 0.0}
-        for part in range(slices):
-            in_slice = f"hash(item_id) % {slices} = {part}"
-            figures = connection.execute(
-                f"""
-                with
-                r as (select * from reference.fct_footprint where {in_slice}),
-                b as (
-                    select * from {qualified}
-                    where source_kind = 'hardware_asset' and {in_slice}
-                )
-                select
-                    count(r.item_id) as reference_rows,
-                    count(b.item_id) as dbt_hardware_rows,
-                    count(*) filter (where b.item_id is null) as only_in_reference,
-                    count(*) filter (where r.item_id is null) as only_in_dbt,
-                    count(*) filter (where r.item_id is not null and b.item_id is not null
-                        and ({differing})) as rows_with_other_columns_differing,
-                    coalesce(max(greatest({relative})), 0) as largest_relative_difference,
-                    coalesce(sum(r.value), 0) as reference_value_sum,
-                    coalesce(sum(b.value), 0) as dbt_value_sum
-                from r
-                full join b on {on}
-                """
-            ).fetchone()
-            names = [d[0] for d in connection.description]
-            for name, value in zip(names, figures, strict=True):
-                if name == "largest_relative_difference":
-                    totals[name] = max(totals[name], value)
-                elif name in sums:
-                    sums[name] += value
-                else:
-                    totals[name] += value
+        figures = dict(zip([d[0] for d in detail.description], detail.fetchone(), strict=True))
     shutil.rmtree(temp, ignore_errors=True)
-    result: dict[str, Any] = {**totals, **sums, "dbt_rows": built_rows, "slices": slices}
+    result: dict[str, Any] = {
+        "reference_rows": totals[0],
+        "dbt_hardware_rows": totals[1],
+        **figures,
+        "reference_value_sum": totals[2],
+        "dbt_value_sum": totals[3],
+        "dbt_rows": built_rows,
+    }
     result["identical"] = (
         result["only_in_reference"] == 0
         and result["only_in_dbt"] == 0
