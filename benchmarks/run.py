@@ -56,7 +56,11 @@ TARGETS = {
 
 
 def measure_scale(
-    name: str, root: Path, save: Callable[[dict[str, Any]], None], via_exports: bool = False
+    name: str,
+    root: Path,
+    save: Callable[[dict[str, Any]], None],
+    via_exports: bool = False,
+    nights_only: bool = False,
 ) -> dict[str, Any]:
     """Every figure of one scale, ``save``d after each step (the cheapest and most asked-for
     first: a run stopped early keeps what it measured)."""
@@ -83,7 +87,7 @@ def measure_scale(
             figures["night"] = nightly.night(data, nightly.fake_env(fake.url))
             _say(name, f"night {figures['night']['wall_s']:.0f} s")
             save(figures)
-            _after_night(name, data, figures, save, fake.url)
+            _after_night(name, data, figures, save, fake.url, nights_only)
     shutil.rmtree(data / "benchmark_builds", ignore_errors=True)
     return figures
 
@@ -115,9 +119,11 @@ def _after_night(
     figures: dict[str, Any],
     save: Callable[[dict[str, Any]], None],
     url: str,
+    nights_only: bool = False,
 ) -> None:
     """The transformation figures, then at M a day of changes and the incremental night."""
-    _transformation(name, data, figures, save)
+    if not nights_only:
+        _transformation(name, data, figures, save)
     if name == "M":
         figures["changes"] = nightly.change_fleet(url)
         figures["incremental_night"] = nightly.night(data, nightly.fake_env(url))
@@ -307,6 +313,12 @@ def main() -> None:
         " no incremental night (a quicker run of the transformation figures)",
     )
     parser.add_argument(
+        "--nights-only",
+        action="store_true",
+        help="the extraction and the nights only (at M the incremental night too): no reference,"
+        " no dbt builds, no peer",
+    )
+    parser.add_argument(
         "--resume",
         type=Path,
         metavar="RESULTS_JSON",
@@ -325,7 +337,8 @@ def main() -> None:
             "started_at": started.isoformat(timespec="seconds"),
             "command": "make benchmark"
             + ("" if options.scales == ["S", "M"] else f" SCALE={' '.join(options.scales)}")
-            + (" (python -m benchmarks.run --via-exports)" if options.via_exports else ""),
+            + (" (python -m benchmarks.run --via-exports)" if options.via_exports else "")
+            + (" (python -m benchmarks.run --nights-only)" if options.nights_only else ""),
             "environment": environment(),
             "load_average_1_5_15_min": {"start": list(os.getloadavg())},
             "targets": TARGETS,
@@ -344,7 +357,9 @@ def main() -> None:
         if options.resume:
             figures = resume_scale(scale, root, results[scale], partial(save, scale))
         else:
-            figures = measure_scale(scale, root, partial(save, scale), options.via_exports)
+            figures = measure_scale(
+                scale, root, partial(save, scale), options.via_exports, options.nights_only
+            )
         save(scale, figures)
     print_table(results)
     print(f"\nwritten {path}")
