@@ -31,6 +31,7 @@ import duckdb
 
 from pipelines.warehouse import (
     EDITION_MART,
+    INCREMENTAL_STATE_SCHEMA,
     MARTS,
     PUBLISHED_SCHEMA,
     WarehousePaths,
@@ -180,12 +181,13 @@ def _record_publication(
 
 
 def _drop_internal_schemas(connection: duckdb.DuckDBPyConnection) -> None:
-    """Keep only the marts: staging views read the lake by absolute path, and the rest is
-    working material. A published view that reads something dropped stops the publish."""
+    """Keep only the marts (and the record the next incremental build starts from): staging
+    views read the lake by absolute path, and the rest is working material. A published view
+    that reads something dropped stops the publish."""
     for (schema,) in connection.execute(
         "select schema_name from duckdb_schemas() where not internal"
-        " and database_name = current_database() and schema_name not in (?, 'main')",
-        [PUBLISHED_SCHEMA],
+        " and database_name = current_database() and schema_name not in (?, ?, 'main')",
+        [PUBLISHED_SCHEMA, INCREMENTAL_STATE_SCHEMA],
     ).fetchall():
         connection.execute(f'drop schema "{schema}" cascade')
     for kind, name in connection.execute(

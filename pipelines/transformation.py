@@ -1,6 +1,7 @@
 """dbt assets: every model of dbt_project/, built into the build file, tests as asset checks."""
 
 import fcntl
+import hashlib
 import json
 import os
 import shutil
@@ -15,7 +16,7 @@ from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_as
 from pipelines.config_file import configured_dbt_vars
 from pipelines.resources import WarehouseResource
 from pipelines.variant_builds import nightly_dbt_environment
-from pipelines.warehouse import prepare_build
+from pipelines.warehouse import full_rebuild_asked, prepare_build, published_code_version
 
 DBT_PROJECT_DIR = Path(__file__).resolve().parents[1] / "dbt_project"
 # The dbt installed beside this Python, so the pipeline runs without an activated environment.
@@ -23,6 +24,20 @@ DBT_EXECUTABLE = shutil.which("dbt", path=str(Path(sys.executable).parent)) or "
 
 # What a parse reads: a manifest older than any of these describes other models.
 _PARSED = ("dbt_project.yml", "packages.yml", "profiles.yml", "models", "macros", "seeds", "tests")
+
+
+def code_version(project_dir: Path, dbt_vars: Mapping[str, Any]) -> str:
+    """A digest of what dbt computes with beside the data: every file it parses and the
+    configured vars. A night whose version differs from the published one's rebuilds every
+    row instead of building incrementally."""
+    digest = hashlib.sha256(json.dumps(dict(dbt_vars), sort_keys=True, default=str).encode())
+    for name in _PARSED:
+        path = project_dir / name
+        for file in sorted(path.rglob("*")) if path.is_dir() else [path]:
+            if file.is_file():
+                digest.update(str(file.relative_to(project_dir)).encode() + b"\0")
+                digest.update(file.read_bytes())
+    return digest.hexdigest()[:16]
 
 
 def manifest_is_stale(project: DbtProject) -> bool:
@@ -107,19 +122,29 @@ class LayeredTranslator(DagsterDbtTranslator):
 def dbt_models(
     context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource
 ) -> Iterator[Any]:
-    """Build the selected models into a fresh build file and run their tests; publishing
-    happens downstream. A partial selection starts from a copy of the published warehouse and
-    the last build's internal layers."""
+    """Build the selected models into the build file and run their tests; publishing happens
+    downstream. The build starts from a copy of the published warehouse and the last build's
+    internal layers, so fct_footprint computes only the rows whose inputs changed; from an
+    empty file when the models or their configuration changed since the published build, or
+    when EMPREINTE_FULL_REBUILD asks."""
     paths = warehouse.paths
-    prepare_build(paths, from_published=context.is_subset)
+    configured = configured_dbt_vars()  # the configuration file's decisions (baseline year...)
+    version = code_version(DBT_PROJECT_DIR, configured)
+    incremental = not full_rebuild_asked() and published_code_version(paths) == version
+    prepare_build(paths, from_published=context.is_subset or incremental)
+    context.log.info(
+        "incremental build from the published warehouse"
+        if incremental
+        else "full build: the models changed, or no published build to start from"
+    )
     # dbt runs as a subprocess and reads its inputs (the lake, the editions, the scenario runs
     # the decision marts compare), build file and DuckDB settings from its environment; its
     # artefacts stay in one folder per data folder, reused run after run.
     os.environ.update(nightly_dbt_environment(paths))
     target = paths.data_dir / "build" / "dbt"
     dbt_vars = json.dumps(
-        configured_dbt_vars()  # the configuration file's decisions (baseline year...)
-        | {"run_id": context.run.run_id}
+        configured
+        | {"run_id": context.run.run_id, "code_version": version}
         | ({"as_of": warehouse.as_of_date} if warehouse.as_of_date else {})
     )
     # The data tests judge tonight's rows; the unit tests judge the SQL, which a night does not

@@ -18,6 +18,10 @@ import polars as pl
 
 # The schema the published file holds (dbt's marts and the BI views); nothing else is published.
 PUBLISHED_SCHEMA = "marts"
+# Beside it, what fct_footprint's rows were computed from, for the next night's incremental
+# build (dbt_project/macros/incremental_footprint.sql); kept in the file, not exported.
+INCREMENTAL_STATE_SCHEMA = "incremental_state"
+FULL_REBUILD_VARIABLE = "EMPREINTE_FULL_REBUILD"
 # The marts a build must hold to be published; every relation of the schema is published.
 MARTS: tuple[str, ...] = (
     "fct_footprint",
@@ -164,9 +168,33 @@ def connect_build(paths: WarehousePaths) -> duckdb.DuckDBPyConnection:
     )
 
 
+def full_rebuild_asked() -> bool:
+    """True when ``EMPREINTE_FULL_REBUILD`` asks every night to rebuild every row."""
+    return os.environ.get(FULL_REBUILD_VARIABLE, "").strip().lower() in {"1", "true", "yes"}
+
+
+def published_code_version(paths: WarehousePaths) -> str | None:
+    """The version of the models the published fct_footprint was built with (None without a
+    published warehouse, or one published before incremental builds)."""
+    if not paths.warehouse.exists():
+        return None
+    with connect_read_only(paths) as connection:
+        found = connection.execute(
+            "select count(*) from duckdb_tables() where schema_name = ?"
+            " and table_name = 'fct_footprint_built_from'",
+            [INCREMENTAL_STATE_SCHEMA],
+        ).fetchall()[0][0]
+        if not found:
+            return None
+        return connection.execute(
+            f"select max(code_version) from {INCREMENTAL_STATE_SCHEMA}.fct_footprint_built_from"
+        ).fetchall()[0][0]
+
+
 def prepare_build(paths: WarehousePaths, *, from_published: bool) -> None:
-    """Start a build: empty for a full build; for a partial one, a copy of the published
-    warehouse and the last build's internal layers (so the models not rebuilt are there)."""
+    """Start a build: empty for a full build; otherwise a copy of the published warehouse and
+    the last build's internal layers (the models not rebuilt are there; fct_footprint keeps the
+    rows whose inputs did not change)."""
     paths.build.parent.mkdir(parents=True, exist_ok=True)
     leftovers = [paths.build] + ([] if from_published else [paths.internal])
     for leftover in leftovers:

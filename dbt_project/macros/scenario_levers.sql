@@ -10,7 +10,7 @@
                            amortised over their lifetime + years (int_lifetimes_matched)
       refurbished_shares   device_category, share, embodied_fraction, starts_on: that share of
                            the category acquired from starts_on is bought refurbished, its
-                           manufacturing impact × embodied_fraction (int_embodied_impacts_computed)
+                           manufacturing impact × embodied_fraction (int_embodied_shares_weighted)
       relocations          from_location, to_location (a site's sys_id or name pattern): the
                            assets of the first site count as being at the second: its country,
                            its data centre and PUE (int_hardware_assets_located)

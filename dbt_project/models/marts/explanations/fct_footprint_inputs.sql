@@ -6,7 +6,7 @@
 with
 
 embodied_shares as (
-    select * from {{ ref('int_embodied_shares_allocated') }}
+    select * from {{ ref('int_embodied_shares_weighted') }}
 ),
 
 use_inputs as (

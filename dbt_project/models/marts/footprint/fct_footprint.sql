@@ -1,8 +1,21 @@
+{{ config(
+    materialized=('incremental' if target.type == 'duckdb' else 'table'),
+    incremental_strategy='append',
+    on_schema_change='fail',
+    pre_hook=[
+        "{{ footprint_rows_replaced_deleted() }}",
+        "{{ footprint_activity_rows_deleted() }}",
+    ],
+    post_hook="{{ footprint_state_recorded() }}",
+) }}
 -- One row per reporting year × emitting item × life-cycle stage × criterion × method: the
 -- devices (embodied and use phase) and every other source (transport, contracts, trips,
 -- collected devices), each with its GHG Protocol scope and category and its calculation
 -- method, the ids of its dimensions (names live in the dimensions: dim_hardware_assets,
--- dim_towns, ...) and the lineage of the factors behind it.
+-- dim_towns, ...) and the lineage of the factors behind it. Incremental on DuckDB: a night
+-- computes again only the device rows of the asset-years whose inputs changed, and every other
+-- row (macros/incremental_footprint.sql).
+-- depends_on: {{ ref('int_hardware_asset_years_fingerprinted') }}
 with
 
 embodied as (
@@ -66,6 +79,12 @@ hardware as (
         assets.model_id
     from impacts
     inner join assets on impacts.asset_id = assets.asset_id
+    {%- if footprint_rows_kept() %}
+        inner join ({{ footprint_years_rebuilt() }}) as rebuilt
+            on
+                impacts.asset_id = rebuilt.asset_id
+                and impacts.reporting_year = rebuilt.reporting_year
+    {%- endif %}
 ),
 
 others as (
