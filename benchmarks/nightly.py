@@ -19,7 +19,8 @@ AS_OF = "2026-11-01"
 
 
 def night(data_dir: Path, env: dict[str, str]) -> dict[str, Any]:
-    """One ``empreinte run`` into ``data_dir`` with ``env``; its figures."""
+    """One ``empreinte run`` into ``data_dir`` with ``env``; its figures (a night that fails is
+    recorded with its last output, and what it left is measured after it)."""
     dagster_home = data_dir / "dagster"
     dagster_home.mkdir(parents=True, exist_ok=True)
     measured = run(
@@ -30,8 +31,11 @@ def night(data_dir: Path, env: dict[str, str]) -> dict[str, Any]:
             "EMPREINTE_AS_OF": AS_OF,
             "DAGSTER_HOME": str(dagster_home),
         },
+        check=False,
     )
     figures: dict[str, Any] = measured.as_dict()
+    if measured.returncode != 0:
+        figures["failed"] = measured.output[-4000:]
     figures["steps_s"] = _step_seconds(dagster_home)
     return figures
 

@@ -144,7 +144,10 @@ def _transformation(
     At most two fact tables are on disk at once: at L each takes tens of GB."""
     lake, builds = data / "lake", data / "benchmark_builds"
     builds.mkdir(exist_ok=True)
+    # The night's fct_footprint: published, or in the build a failed night left.
     night_warehouse = (data / "warehouse.duckdb").resolve()
+    if not night_warehouse.exists():
+        night_warehouse = data / "build" / "warehouse.duckdb"
     if name == "L":
         _free_night_copies(data)
     reference = builds / "reference.duckdb"
@@ -190,7 +193,8 @@ def _free_night_copies(data: Path) -> None:
     """At L, the night's copies the benchmark does not read (its Parquet marts, its working
     layers' file), removed to leave room for the reference and the builds."""
     published = (data / "warehouse.duckdb").resolve().parent
-    published.chmod(0o755)  # a published version is read-only
+    if published.exists():
+        published.chmod(0o755)  # a published version is read-only
     shutil.rmtree((data / "marts").resolve(), ignore_errors=True)
     (data / "build" / "internal.duckdb").unlink(missing_ok=True)
 
