@@ -122,10 +122,11 @@ def _after_night(
     url: str,
     nights_only: bool = False,
 ) -> None:
-    """The transformation figures, then at M a day of changes and the incremental night."""
+    """The transformation figures, then at M (at every scale with ``nights_only``) a day of
+    changes and the incremental night."""
     if not nights_only:
         _transformation(name, data, figures, save)
-    if name == "M":
+    if name == "M" or nights_only:
         figures["changes"] = nightly.change_fleet(url)
         figures["incremental_night"] = nightly.night(data, nightly.fake_env(url))
         figures["incremental_vs_full_night"] = (
@@ -320,7 +321,7 @@ def main() -> None:
     parser.add_argument(
         "--nights-only",
         action="store_true",
-        help="the nights only (at M the incremental night beside the full one): no separate"
+        help="the full and the incremental night side by side, at every scale: no separate"
         " extraction, reference, dbt builds or peer",
     )
     parser.add_argument(
