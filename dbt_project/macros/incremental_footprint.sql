@@ -70,7 +70,7 @@
 
 {% macro duckdb__footprint_state_recorded() -%}
     {%- set state = footprint_state() -%}
-    create schema if not exists {{ state.database }}.{{ state.schema }};
+    create schema if not exists {{ state.without_identifier() }};
     create or replace table {{ state }} as
     select
         asset_id,
