@@ -1,5 +1,5 @@
 {#-
-    fct_footprint is built incrementally on DuckDB (docs/performance.md, "Incremental nights").
+    fct_footprint is built incrementally on DuckDB (README, "Incremental nights").
     A night starts from a copy of the published warehouse, whose `incremental_state` schema
     records what its device rows were computed from: one fingerprint per asset and reporting
     year (int_hardware_asset_years_fingerprinted) and the version of the models
