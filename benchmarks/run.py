@@ -158,7 +158,7 @@ def _transformation(
     _say(name, f"reference {figures['reference']['wall_s']:.0f} s")
     figures["check"] = transformation.compare(reference, night_warehouse)
     _say(name, f"reference = night's fct_footprint: {figures['check']['identical']}")
-    _remove_database(reference)
+    transformation.remove_database(reference)
     save(figures)
     figures["peer"] = peer.measure(lake, night_warehouse)
     _say(name, f"peer ratio {figures['peer']['throughput_ratio']:,.0f}")
@@ -179,7 +179,7 @@ def _transformation(
         database = builds / f"{build}.duckdb"
         measured = transformation.measure_dbt(build, lake, editions, database, nightly.AS_OF)
         figures[build] = measured.as_dict()
-        _remove_database(database)
+        transformation.remove_database(database)
         if measured.returncode != 0:
             # Recorded with dbt's last words; the other builds are still measured.
             figures[build]["failed"] = measured.output[-4000:]
@@ -198,17 +198,6 @@ def _free_night_copies(data: Path) -> None:
         published.chmod(0o755)  # a published version is read-only
     shutil.rmtree((data / "marts").resolve(), ignore_errors=True)
     (data / "build" / "internal.duckdb").unlink(missing_ok=True)
-
-
-def _remove_database(database: Path) -> None:
-    """A measured build's files: the database, its working layers, its spill folder."""
-    for path in (
-        database,
-        database.with_name(database.name + ".wal"),
-        database.with_name(database.stem + ".internal.duckdb"),
-    ):
-        path.unlink(missing_ok=True)
-    shutil.rmtree(database.with_suffix(".tmp"), ignore_errors=True)
 
 
 def environment() -> dict[str, Any]:

@@ -118,11 +118,21 @@ def measure_reference(lake: Path, database: Path, as_of: str) -> Measured:
     )
 
 
+def remove_database(database: Path) -> None:
+    """A measured build's files: the database, its working layers, its spill folder."""
+    for path in (
+        database,
+        database.with_name(database.name + ".wal"),
+        database.with_name(database.stem + ".internal.duckdb"),
+    ):
+        path.unlink(missing_ok=True)
+    shutil.rmtree(database.with_suffix(".tmp"), ignore_errors=True)
+
+
 def measure_dbt(name: str, lake: Path, editions: Path, database: Path, as_of: str) -> Measured:
     """One dbt build (see ``BUILDS``) into a fresh ``database``, measured."""
+    remove_database(database)
     internal = database.with_name(database.stem + ".internal.duckdb")
-    for leftover in (database, database.with_name(database.name + ".wal"), internal):
-        leftover.unlink(missing_ok=True)
     # The scenario runs the decision marts read: the night's, beside its lake.
     runs = ScenarioPaths(root=lake.parent / "scenarios", lake=lake, editions=editions).runs
     env = dbt_environment(
@@ -155,9 +165,10 @@ def compare(reference: Path, built: Path, relation: str = "fct_footprint") -> di
                 " and table_name = 'fct_footprint' order by column_index"
             ).fetchall()
         ]
+        built_relation = find(connection, "built", relation)
         sides = {
             "r": "reference.fct_footprint",
-            "b": f"(select {', '.join(columns)} from {find(connection, 'built', relation)}"
+            "b": f"(select {', '.join(columns)} from {built_relation}"
             " where source_kind = 'hardware_asset')",
         }
         for side, table in sides.items():
@@ -166,9 +177,7 @@ def compare(reference: Path, built: Path, relation: str = "fct_footprint") -> di
                 f" sum(value) as value_sum, sum(hash({', '.join(columns)})::hugeint) as rows_hash"
                 f" from {table} group by item_id"
             )
-        (built_rows,) = connection.execute(
-            f"select count(*) from {find(connection, 'built', relation)}"
-        ).fetchone()
+        (built_rows,) = connection.execute(f"select count(*) from {built_relation}").fetchone()
         totals = connection.execute(
             "select (select sum(n) from r_items), (select sum(n) from b_items),"
             " (select sum(value_sum) from r_items), (select sum(value_sum) from b_items)"
