@@ -98,6 +98,18 @@
 {%- endmacro %}
 
 {#-
+    One text per set of embodied candidates (an aggregate over one thing's candidate rows):
+    things with the same candidates get the same text, whatever the order of their rows.
+    int_embodied_factors_matched and int_footprint_gaps_listed work per such profile.
+-#}
+{% macro embodied_candidates_key(match_rank, factor_key) -%}
+    {{ sorted_string_agg(
+        "cast(" ~ match_rank ~ " as " ~ dbt.type_string() ~ ") || '=' || " ~ factor_key,
+        "'|'"
+    ) }}
+{%- endmacro %}
+
+{#-
     The embodied factor chosen for each thing being matched (an asset, a profile of assets, a
     new unit of a model), per stage and criterion (DESIGN.md, "Embodied impact"): of its
     candidate factor keys, a row valid on its day first, then the most specific level, then the

@@ -30,10 +30,8 @@ asset_profiles as (
         candidates.asset_id,
         cast(dates.acquired_on as {{ dbt.type_string() }})
         || '|'
-        || {{ sorted_string_agg(
-            "cast(candidates.match_rank as " ~ dbt.type_string() ~ ") || '=' || candidates.factor_key",
-            "'|'"
-        ) }} as profile_key
+        || {{ embodied_candidates_key('candidates.match_rank', 'candidates.factor_key') }}
+            as profile_key
     from candidates
     inner join dates on candidates.asset_id = dates.asset_id
     group by candidates.asset_id, dates.acquired_on

@@ -2,8 +2,13 @@
 -- with no figure for a criterion the asset's factors do give elsewhere. `gap_reason`:
 --   not_covered       a source states that it does not cover this stage and criterion (a
 --                     factor row flagged 'not_covered', e.g. servers' end of life);
---   no_factor         no factor row at all for this stage and criterion;
+--   no_factor         no factor row with a value for this stage and criterion;
 --   no_annual_energy  in use, but no annual energy figure for its model or category.
+-- An embodied stage has a figure when one of the asset's candidate factors gives it a value:
+-- int_embodied_factors_matched then picks one of them (embodied_factors_chosen), whatever the
+-- acquisition date. So assets with the same candidates have the same embodied gaps: they are
+-- worked out once per such profile (a fleet has far fewer profiles than assets, and at
+-- 2.5 million assets the gaps per asset did not fit in DuckDB's 2GB), then given to each asset.
 -- Read by fct_footprint_gaps and the coverage report.
 with
 
@@ -14,10 +19,6 @@ candidates as (
 factors as (
     select * from {{ ref('stg_factors__emission_factors') }}
     where stage in ('manufacturing', 'distribution', 'end_of_life')
-),
-
-matched as (
-    select * from {{ ref('int_embodied_factors_matched') }}
 ),
 
 use_shares as (
@@ -32,58 +33,84 @@ stages as (
     {{ embodied_stages() }}
 ),
 
--- Per asset, stage and criterion: whether some source states it as not covered.
+asset_profiles as (
+    select
+        asset_id,
+        {{ embodied_candidates_key('match_rank', 'factor_key') }} as profile_key
+    from candidates
+    group by asset_id
+),
+
+-- One asset stands for each profile: its candidates are the profile's.
+profiles as (
+    select
+        profile_key,
+        min(asset_id) as asset_id
+    from asset_profiles
+    group by profile_key
+),
+
+-- Per profile, stage and criterion: whether a candidate gives a value, whether a source
+-- states it as not covered.
 stated as (
     select
-        candidates.asset_id,
+        profiles.profile_key,
         factors.stage,
         factors.criterion,
+        max(case when factors.value is not null then 1 else 0 end) = 1 as has_value,
         max(case when factors.flag = 'not_covered' then 1 else 0 end) = 1 as is_not_covered
-    from candidates
+    from profiles
+    inner join candidates on profiles.asset_id = candidates.asset_id
     inner join factors
         on
             candidates.match_level = factors.scope
             and candidates.factor_key = factors.factor_key
-    group by candidates.asset_id, factors.stage, factors.criterion
+    group by profiles.profile_key, factors.stage, factors.criterion
 ),
 
 criteria as (
     select distinct
-        asset_id,
+        profile_key,
         criterion
     from stated
 ),
 
-embodied_gaps as (
+profile_gaps as (
     select
-        criteria.asset_id,
+        criteria.profile_key,
         stages.stage,
         criteria.criterion,
         case when stated.is_not_covered then 'not_covered' else 'no_factor' end as gap_reason
     from criteria
     cross join stages
-    left join matched
-        on
-            criteria.asset_id = matched.asset_id
-            and stages.stage = matched.stage
-            and criteria.criterion = matched.criterion
     left join stated
         on
-            criteria.asset_id = stated.asset_id
+            criteria.profile_key = stated.profile_key
             and stages.stage = stated.stage
             and criteria.criterion = stated.criterion
-    where matched.asset_id is null
+    where not coalesce(stated.has_value, false)
+),
+
+embodied_gaps as (
+    select
+        asset_profiles.asset_id,
+        profile_gaps.stage,
+        profile_gaps.criterion,
+        profile_gaps.gap_reason
+    from profile_gaps
+    inner join asset_profiles on profile_gaps.profile_key = asset_profiles.profile_key
 ),
 
 use_gaps as (
     select
-        criteria.asset_id,
+        asset_profiles.asset_id,
         'use' as stage,
         criteria.criterion,
         'no_annual_energy' as gap_reason
-    from criteria
-    inner join use_shares on criteria.asset_id = use_shares.asset_id
-    left join energy on criteria.asset_id = energy.asset_id
+    from asset_profiles
+    inner join criteria on asset_profiles.profile_key = criteria.profile_key
+    inner join use_shares on asset_profiles.asset_id = use_shares.asset_id
+    left join energy on asset_profiles.asset_id = energy.asset_id
     where energy.asset_id is null
 ),
 
