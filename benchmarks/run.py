@@ -11,10 +11,10 @@ Per scale:
   bulk.py``), and the whole nightly run reading them.
 - On the lake the night left: the hand-written reference script, checked against the night's
   ``fct_footprint``, and the peer on the night's warehouse (``peer.py``); then three dbt builds
-  (``transformation.py``), each into a fresh file removed once measured. At L, the night's
-  Parquet marts and working file go first (the disk holds at most two fact tables of tens of
-  GB at once), and the three builds are read from the night's own dbt run (each would take
-  about as long as the night's build).
+  (``transformation.py``), each into a fresh file removed once measured. At L, where a fact
+  table takes about 30 GB, the disk holds one: the peer runs first, the three builds are read
+  from the night's own dbt run (each would take about as long as the night's build), and the
+  night's fact table is reduced to one line per item and removed before the reference runs.
 
 Data goes under ``data/benchmark/<scale>/`` (replaced at each run).
 """
@@ -141,21 +141,16 @@ def _transformation(
 ) -> None:
     """The reference, checked against the night's ``fct_footprint`` (the same models on the
     same lake) and the peer on that warehouse; then each dbt build into a fresh file, removed
-    once measured (at L, the night's own dbt run stands in for them: ``builds_from_night``).
-    At most two fact tables are on disk at once: at L each takes tens of GB."""
+    once measured. At most two fact tables are on disk at once; at L, where one takes about
+    30 GB, one: see ``_transformation_at_l``."""
     lake, builds = data / "lake", data / "benchmark_builds"
     builds.mkdir(exist_ok=True)
-    # The night's fct_footprint: published, or in the build a failed night left.
-    night_warehouse = (data / "warehouse.duckdb").resolve()
-    if not night_warehouse.exists():
-        night_warehouse = data / "build" / "warehouse.duckdb"
+    night_warehouse = _night_warehouse(data)
     if name == "L":
-        _free_night_copies(data)
+        _transformation_at_l(data, night_warehouse, figures, save)
+        return
     reference = builds / "reference.duckdb"
-    figures["reference"] = transformation.measure_reference(
-        lake, reference, nightly.AS_OF
-    ).as_dict()
-    _say(name, f"reference {figures['reference']['wall_s']:.0f} s")
+    _reference(name, lake, reference, figures)
     figures["check"] = transformation.compare(reference, night_warehouse)
     _say(name, f"reference = night's fct_footprint: {figures['check']['identical']}")
     transformation.remove_database(reference)
@@ -164,16 +159,6 @@ def _transformation(
     _say(name, f"peer ratio {figures['peer']['throughput_ratio']:,.0f}")
     save(figures)
     base = figures["reference"]["wall_s"]
-    if name == "L":
-        # Three separate builds would take hours more at L: the night's own stand in.
-        night = transformation.builds_from_night(
-            data / "build" / "dbt", figures["night"]["steps_s"]["dbt_build"]
-        )
-        for build, measured in night.items():
-            figures[build] = measured
-            figures[f"{build.removeprefix('dbt_')}_vs_reference"] = measured["wall_s"] / base
-        save(figures)
-        return
     editions = data / "editions"
     for build in transformation.BUILDS:
         database = builds / f"{build}.duckdb"
@@ -190,14 +175,63 @@ def _transformation(
         save(figures)
 
 
+def _transformation_at_l(
+    data: Path,
+    night_warehouse: Path,
+    figures: dict[str, Any],
+    save: Callable[[dict[str, Any]], None],
+) -> None:
+    """At L: the peer on the night's warehouse; the three builds read from the night's own dbt
+    run (each would take about as long as the night's build); the night's fact table reduced
+    to one line per item (``transformation.summarise``) and the night's files removed; then the
+    reference, in the room they leave, checked against that summary."""
+    lake, builds = data / "lake", data / "benchmark_builds"
+    figures["peer"] = peer.measure(lake, night_warehouse)
+    _say("L", f"peer ratio {figures['peer']['throughput_ratio']:,.0f}")
+    save(figures)
+    night = transformation.builds_from_night(
+        data / "build" / "dbt", figures["night"]["steps_s"]["dbt_build"]
+    )
+    figures.update(night)
+    save(figures)
+    summary = builds / "night_items.duckdb"
+    transformation.summarise(night_warehouse, summary)
+    _free_night_copies(data)
+    reference = builds / "reference.duckdb"
+    _reference("L", lake, reference, figures)
+    for build, measured in night.items():
+        figures[f"{build.removeprefix('dbt_')}_vs_reference"] = (
+            measured["wall_s"] / figures["reference"]["wall_s"]
+        )
+    figures["check"] = transformation.compare(reference, summary=summary)
+    _say("L", f"reference = night's fct_footprint: {figures['check']['identical']}")
+    transformation.remove_database(reference)
+    save(figures)
+
+
+def _night_warehouse(data: Path) -> Path:
+    """The night's warehouse: published, or the build a failed night left."""
+    published = data / "warehouse.duckdb"
+    return published.resolve() if published.exists() else data / "build" / "warehouse.duckdb"
+
+
+def _reference(name: str, lake: Path, reference: Path, figures: dict[str, Any]) -> None:
+    figures["reference"] = transformation.measure_reference(
+        lake, reference, nightly.AS_OF
+    ).as_dict()
+    _say(name, f"reference {figures['reference']['wall_s']:.0f} s")
+
+
 def _free_night_copies(data: Path) -> None:
-    """At L, the night's copies the benchmark does not read (its Parquet marts, its working
-    layers' file), removed to leave room for the reference and the builds."""
+    """At L, once the night's fact table is summarised: the night's files (its published
+    version with the Parquet marts, its build and working layers), removed to leave room for
+    the reference (about 30 GB written, and as much spilled)."""
     published = (data / "warehouse.duckdb").resolve().parent
     if published.exists():
         published.chmod(0o755)  # a published version is read-only
-    shutil.rmtree((data / "marts").resolve(), ignore_errors=True)
-    (data / "build" / "internal.duckdb").unlink(missing_ok=True)
+        shutil.rmtree(published)
+    for database in ("warehouse.duckdb", "internal.duckdb"):
+        (data / "build" / database).unlink(missing_ok=True)
 
 
 def environment() -> dict[str, Any]:

@@ -30,6 +30,26 @@ SCRIPT = Path(__file__).with_name("reference_footprint.sql")
 DBT = str(Path(sys.executable).with_name("dbt"))
 KEY = ("reporting_year", "method", "source_kind", "item_id", "stage", "criterion")
 VALUES = ("value", "value_min", "value_max")
+# The reference's fct_footprint, in its order: dbt's device rows are compared in these columns.
+REFERENCE_COLUMNS = (
+    *KEY,
+    *VALUES,
+    "unit",
+    "factor_id",
+    "factor_set",
+    "match_level",
+    "factor_fallback",
+    "factor_flag",
+    "energy_parameter_id",
+    "energy_match_level",
+    "pue_parameter_id",
+    "town_id",
+    "location_id",
+    "cost_center_id",
+    "department_id",
+    "device_category",
+    "model_id",
+)
 # A relative difference below this is rounding (the two sides multiply in the same order).
 TOLERANCE = 1e-9
 # dbt selections measured, by name, in this order (every model alone last: the least asked-for).
@@ -147,37 +167,60 @@ def measure_dbt(name: str, lake: Path, editions: Path, database: Path, as_of: st
     return run(command, env=env, cwd=DBT_PROJECT, check=False)
 
 
-def compare(reference: Path, built: Path, relation: str = "fct_footprint") -> dict[str, Any]:
-    """Rows, sums and differences between the reference's fact table and dbt's device rows.
+def summarise(built: Path, summary: Path, relation: str = "fct_footprint") -> None:
+    """dbt's side of ``compare`` kept in a small file of its own (one line per item, and the
+    fact table's rows): at L the built fact table (about 30 GB) must go before the reference
+    writes its own, and the disk holds one of them, not two."""
+    summary.unlink(missing_ok=True)
+    temp = summary.with_suffix(".tmp")
+    with _comparing(summary, temp) as connection:
+        connection.execute(f"attach '{built}' as built (read_only)")
+        built_relation = find(connection, "built", relation)
+        connection.execute(f"create table items as {_items(_hardware_rows(built_relation))}")
+        connection.execute(f"create table fact as select count(*) as rows from {built_relation}")
+    shutil.rmtree(temp, ignore_errors=True)
+
+
+def compare(
+    reference: Path,
+    built: Path | None = None,
+    relation: str = "fct_footprint",
+    summary: Path | None = None,
+) -> dict[str, Any]:
+    """Rows, sums and differences between the reference's fact table and dbt's device rows, in
+    ``built`` or in its ``summary`` (``summarise``).
 
     Each side is read once and reduced to one line per item (its rows, the sum of its values,
     the sum of its rows' hashes); only the items whose lines differ are joined row by row, to
-    find what differs and by how much. A join of the whole tables spills tens of GB at M."""
-    temp = built.with_suffix(".compare.tmp")
-    with duckdb.connect(config={**duckdb_settings(), "temp_directory": str(temp)}) as connection:
-        connection.execute("set enable_progress_bar = false")
+    find what differs and by how much. A join of the whole tables spills tens of GB at M. From a
+    summary, only the differing items are counted: the rows behind them are gone."""
+    if (built is None) == (summary is None):
+        raise ValueError("compare: give either the built database or its summary")
+    temp = (built or summary).with_suffix(".compare.tmp")
+    with _comparing(None, temp) as connection:
         connection.execute(f"attach '{reference}' as reference (read_only)")
-        connection.execute(f"attach '{built}' as built (read_only)")
-        columns = [
+        columns = tuple(
             row[0]
             for row in connection.execute(
                 "select column_name from duckdb_columns() where database_name = 'reference'"
                 " and table_name = 'fct_footprint' order by column_index"
             ).fetchall()
-        ]
-        built_relation = find(connection, "built", relation)
-        sides = {
-            "r": "reference.fct_footprint",
-            "b": f"(select {', '.join(columns)} from {built_relation}"
-            " where source_kind = 'hardware_asset')",
-        }
-        for side, table in sides.items():
-            connection.execute(
-                f"create temp table {side}_items as select item_id, count(*) as n,"
-                f" sum(value) as value_sum, sum(hash({', '.join(columns)})::hugeint) as rows_hash"
-                f" from {table} group by item_id"
+        )
+        if columns != REFERENCE_COLUMNS:
+            raise ValueError(
+                f"the reference's fct_footprint has columns {columns}, not REFERENCE_COLUMNS"
             )
-        (built_rows,) = connection.execute(f"select count(*) from {built_relation}").fetchone()
+        connection.execute(f"create temp table r_items as {_items('reference.fct_footprint')}")
+        if summary is not None:
+            connection.execute(f"attach '{summary}' as summary (read_only)")
+            connection.execute("create temp table b_items as select * from summary.items")
+            (built_rows,) = connection.execute("select rows from summary.fact").fetchone()
+        else:
+            connection.execute(f"attach '{built}' as built (read_only)")
+            built_relation = find(connection, "built", relation)
+            hardware_rows = _hardware_rows(built_relation)
+            connection.execute(f"create temp table b_items as {_items(hardware_rows)}")
+            (built_rows,) = connection.execute(f"select count(*) from {built_relation}").fetchone()
         totals = connection.execute(
             "select (select sum(n) from r_items), (select sum(n) from b_items),"
             " (select sum(value_sum) from r_items), (select sum(value_sum) from b_items)"
@@ -187,29 +230,11 @@ def compare(reference: Path, built: Path, relation: str = "fct_footprint") -> di
             " from r_items as r full join b_items as b on r.item_id = b.item_id"
             " where r.rows_hash is distinct from b.rows_hash or r.n is distinct from b.n"
         )
-        others = [c for c in columns if c not in KEY and c not in VALUES]
-        on = " and ".join(f"r.{k} = b.{k}" for k in KEY)
-        relative = " , ".join(
-            f"abs(r.{v} - b.{v}) / greatest(abs(r.{v}), abs(b.{v}), 1e-300)" for v in VALUES
-        )
-        differing = " or ".join(f"r.{c} is distinct from b.{c}" for c in others)
-        detail = connection.execute(
-            f"""
-            with
-            r as (select * from {sides["r"]} where item_id in (select item_id from differing)),
-            b as (select * from {sides["b"]} where item_id in (select item_id from differing))
-            select
-                count(*) filter (where b.item_id is null) as only_in_reference,
-                count(*) filter (where r.item_id is null) as only_in_dbt,
-                count(*) filter (where r.item_id is not null and b.item_id is not null
-                    and ({differing})) as rows_with_other_columns_differing,
-                coalesce(max(greatest({relative})), 0) as largest_relative_difference,
-                (select count(*) from differing) as items_differing
-            from r
-            full join b on {on}
-            """
-        )
-        figures = dict(zip([d[0] for d in detail.description], detail.fetchone(), strict=True))
+        if summary is not None:
+            (items_differing,) = connection.execute("select count(*) from differing").fetchone()
+            figures = {"items_differing": items_differing, "checked_against": "summary"}
+        else:
+            figures = _differences(connection, hardware_rows)
     shutil.rmtree(temp, ignore_errors=True)
     result: dict[str, Any] = {
         "reference_rows": totals[0],
@@ -219,13 +244,72 @@ def compare(reference: Path, built: Path, relation: str = "fct_footprint") -> di
         "dbt_value_sum": totals[3],
         "dbt_rows": built_rows,
     }
-    result["identical"] = (
-        result["only_in_reference"] == 0
-        and result["only_in_dbt"] == 0
-        and result["rows_with_other_columns_differing"] == 0
-        and result["largest_relative_difference"] <= TOLERANCE
-    )
+    if summary is not None:
+        result["identical"] = result["items_differing"] == 0 and totals[0] == totals[1]
+    else:
+        result["identical"] = (
+            result["only_in_reference"] == 0
+            and result["only_in_dbt"] == 0
+            and result["rows_with_other_columns_differing"] == 0
+            and result["largest_relative_difference"] <= TOLERANCE
+        )
     return result
+
+
+def _comparing(database: Path | None, temp: Path) -> duckdb.DuckDBPyConnection:
+    """A connection with the builds' memory limit, spilling into ``temp``."""
+    connection = duckdb.connect(
+        str(database) if database else ":memory:",
+        config={**duckdb_settings(), "temp_directory": str(temp)},
+    )
+    connection.execute("set enable_progress_bar = false")
+    return connection
+
+
+def _hardware_rows(built_relation: str) -> str:
+    """dbt's device rows, in the reference's columns."""
+    return (
+        f"(select {', '.join(REFERENCE_COLUMNS)} from {built_relation}"
+        " where source_kind = 'hardware_asset')"
+    )
+
+
+def _items(table: str) -> str:
+    """One line per item: its rows, the sum of its values, the sum of its rows' hashes."""
+    return (
+        f"select item_id, count(*) as n, sum(value) as value_sum,"
+        f" sum(hash({', '.join(REFERENCE_COLUMNS)})::hugeint) as rows_hash"
+        f" from {table} group by item_id"
+    )
+
+
+def _differences(connection: duckdb.DuckDBPyConnection, hardware_rows: str) -> dict[str, Any]:
+    """The differing items joined row by row: rows on one side only, rows whose other columns
+    differ, the largest relative difference of a value."""
+    others = [c for c in REFERENCE_COLUMNS if c not in KEY and c not in VALUES]
+    on = " and ".join(f"r.{k} = b.{k}" for k in KEY)
+    relative = " , ".join(
+        f"abs(r.{v} - b.{v}) / greatest(abs(r.{v}), abs(b.{v}), 1e-300)" for v in VALUES
+    )
+    differing = " or ".join(f"r.{c} is distinct from b.{c}" for c in others)
+    detail = connection.execute(
+        f"""
+        with
+        r as (select * from reference.fct_footprint
+            where item_id in (select item_id from differing)),
+        b as (select * from {hardware_rows} where item_id in (select item_id from differing))
+        select
+            count(*) filter (where b.item_id is null) as only_in_reference,
+            count(*) filter (where r.item_id is null) as only_in_dbt,
+            count(*) filter (where r.item_id is not null and b.item_id is not null
+                and ({differing})) as rows_with_other_columns_differing,
+            coalesce(max(greatest({relative})), 0) as largest_relative_difference,
+            (select count(*) from differing) as items_differing
+        from r
+        full join b on {on}
+        """
+    )
+    return dict(zip([d[0] for d in detail.description], detail.fetchone(), strict=True))
 
 
 def relation(connection: duckdb.DuckDBPyConnection, name: str) -> str:
