@@ -87,6 +87,7 @@ def builds_from_night(dbt_target: Path, dbt_step_s: float) -> dict[str, dict[str
         behind.add(node)
         queue.extend(parents.get(node, []))
     source = "the night's run: sum of the models' execution times (run_results.json)"
+    slowest = sorted(results, key=lambda node: node["execution_time"], reverse=True)[:12]
     return {
         "dbt_fct_footprint_models": {
             "wall_s": sum(seconds.get(node, 0.0) for node in behind),
@@ -97,6 +98,10 @@ def builds_from_night(dbt_target: Path, dbt_step_s: float) -> dict[str, dict[str
         "dbt_models_and_tests": {
             "wall_s": dbt_step_s,
             "source": "the night's dbt step (every model and its tests, Dagster's record)",
+            "slowest_nodes_s": {
+                node["unique_id"].split(".", 2)[-1]: round(node["execution_time"], 1)
+                for node in slowest
+            },
         },
     }
 
