@@ -19,7 +19,7 @@ from factors.schema import (
     MODEL_MATCH_COLUMNS,
     PARAMETER_TABLE_COLUMNS,
 )
-from factors.tables import write_factor_tables
+from factors.tables import server_assets, write_factor_tables
 
 
 @pytest.fixture(scope="module")
@@ -239,3 +239,29 @@ def test_stock_computer_category_never_breaks_coverage(lake: Path) -> None:
     assert set(matches.filter(pl.col("model_id") == "m-lat5440")["category_source"]) == {
         "model_category"
     }
+
+
+def test_a_server_gets_its_own_asset_else_the_asset_pointing_at_it() -> None:
+    servers = pl.DataFrame(
+        {
+            "sys_id": ["s1", "s2", "s3", "s4", "s5"],
+            "asset": ["a1", "", "a9", None, None],
+        }
+    )
+    hardware = pl.DataFrame(
+        {
+            "sys_id": ["a1", "a2", "a3", "a4", "a5"],
+            "ci": ["s1", "s2", "", "s5", "s5"],
+        }
+    )
+    found = server_assets(servers, hardware)
+    # s3's own asset is not in the hardware table; s4 has none and no asset points at it; two
+    # assets point at s5: the last one.
+    assert dict(zip(found["sys_id"], found["asset_id"], strict=True)) == {
+        "s1": "a1",
+        "s2": "a2",
+        "s5": "a5",
+    }
+    # Without a hardware table, a server's own asset is taken as it is.
+    alone = server_assets(servers, pl.DataFrame({"sys_id": []}, schema={"sys_id": pl.String}))
+    assert alone["asset_id"].to_list() == ["a1", "a9"]
