@@ -13,8 +13,9 @@ import subprocess
 import threading
 import time
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 _PAGE = os.sysconf("SC_PAGE_SIZE")
 
@@ -61,9 +62,18 @@ class Measured:
     peak_rss_mb: float
     returncode: int
     output: str = ""
+    # When the peak was seen (seconds after the start) and each process's share of it, MiB.
+    peak_at_s: float = 0.0
+    peak_processes: dict[str, float] = field(default_factory=dict)
 
-    def as_dict(self) -> dict[str, float]:
-        return {"wall_s": self.wall_s, "cpu_s": self.cpu_s, "peak_rss_mb": self.peak_rss_mb}
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "wall_s": self.wall_s,
+            "cpu_s": self.cpu_s,
+            "peak_rss_mb": self.peak_rss_mb,
+            "peak_at_s": self.peak_at_s,
+            "peak_processes": self.peak_processes,
+        }
 
 
 def tree(pid: int) -> list[int]:
@@ -82,13 +92,20 @@ def tree(pid: int) -> list[int]:
 
 def tree_rss_bytes(pid: int) -> int:
     """Resident bytes of ``pid`` and its descendants now."""
-    total = 0
+    return sum(tree_rss(pid).values())
+
+
+def tree_rss(pid: int) -> dict[str, int]:
+    """Resident bytes of ``pid`` and of each of its descendants now, by ``pid:command``."""
+    found = {}
     for member in tree(pid):
         try:
-            total += int(Path(f"/proc/{member}/statm").read_text().split()[1]) * _PAGE
+            resident = int(Path(f"/proc/{member}/statm").read_text().split()[1]) * _PAGE
+            name = Path(f"/proc/{member}/comm").read_text().strip()
         except (OSError, IndexError, ValueError):
             continue
-    return total
+        found[f"{member}:{name}"] = resident
+    return found
 
 
 class PeakSampler:
@@ -97,12 +114,21 @@ class PeakSampler:
     def __init__(self, pid: int, interval: float = 0.05) -> None:
         self.pid, self.interval = pid, interval
         self.peak = 0
+        self.peak_at_s = 0.0
+        self.peak_processes: dict[str, float] = {}
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
     def _run(self) -> None:
+        started = time.perf_counter()
         while not self._stop.is_set():
-            self.peak = max(self.peak, tree_rss_bytes(self.pid))
+            members = tree_rss(self.pid)
+            total = sum(members.values())
+            if total > self.peak:
+                self.peak, self.peak_at_s = total, time.perf_counter() - started
+                self.peak_processes = {
+                    member: round(resident / 2**20) for member, resident in members.items()
+                }
             self._stop.wait(self.interval)
 
     def __enter__(self) -> PeakSampler:
@@ -145,6 +171,8 @@ def run(
         + (after.children_system - before.children_system),
         peak_rss_mb=sampler.peak_mb,
         returncode=process.returncode,
+        peak_at_s=sampler.peak_at_s,
+        peak_processes=sampler.peak_processes,
         output=output,
     )
     if check and process.returncode != 0:
