@@ -21,26 +21,50 @@ requests as (
     select * from {{ ref('int_service_requests_counted') }}
 ),
 
--- One pass over the fact table: a row of a server goes to each service depending on it, by
--- its share; a row of anything no service claims keeps its whole value, under no service.
-shares as (
+claimed as (
+    select distinct asset_id from servers
+),
+
+allocated as (
     select
         footprint.reporting_year,
         footprint.method,
         footprint.criterion,
         footprint.unit,
         servers.service_id,
-        sum(footprint.value * coalesce(servers.share, 1.0)) as value,
-        sum(footprint.value_min * coalesce(servers.share, 1.0)) as value_min,
-        sum(footprint.value_max * coalesce(servers.share, 1.0)) as value_max
+        sum(footprint.value * servers.share) as value,
+        sum(footprint.value_min * servers.share) as value_min,
+        sum(footprint.value_max * servers.share) as value_max
     from footprint
-    left join servers on footprint.asset_id = servers.asset_id
+    inner join servers on footprint.asset_id = servers.asset_id
     group by
         footprint.reporting_year,
         footprint.method,
         footprint.criterion,
         footprint.unit,
         servers.service_id
+),
+
+unallocated as (
+    select
+        footprint.reporting_year,
+        footprint.method,
+        footprint.criterion,
+        footprint.unit,
+        cast(null as {{ dbt.type_string() }}) as service_id,
+        sum(footprint.value) as value,
+        sum(footprint.value_min) as value_min,
+        sum(footprint.value_max) as value_max
+    from footprint
+    left join claimed on footprint.asset_id = claimed.asset_id
+    where claimed.asset_id is null
+    group by footprint.reporting_year, footprint.method, footprint.criterion, footprint.unit
+),
+
+shares as (
+    select * from allocated
+    union all
+    select * from unallocated
 ),
 
 final as (
