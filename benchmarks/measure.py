@@ -90,11 +90,6 @@ def tree(pid: int) -> list[int]:
     return found
 
 
-def tree_rss_bytes(pid: int) -> int:
-    """Resident bytes of ``pid`` and its descendants now."""
-    return sum(tree_rss(pid).values())
-
-
 def tree_rss(pid: int) -> dict[str, int]:
     """Resident bytes of ``pid`` and of each of its descendants now, by ``pid:command``."""
     found = {}
