@@ -2,7 +2,9 @@
 
 Peak memory is the largest sum of the resident set sizes of the process tree seen at one
 moment (sampled every 50 ms from /proc), so a dbt run's Python, its DuckDB threads and any
-child count together, as the machine feels them.
+child count together, as the machine feels them. Beside it: the anonymous part alone (the
+resident set less the pages of mapped files, which the kernel can drop and read again), and a
+timeline of both every ``TIMELINE_S`` seconds, to tell which step holds the memory.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 _PAGE = os.sysconf("SC_PAGE_SIZE")
+TIMELINE_S = 10.0
 
 
 class LoopbackServer:
@@ -65,6 +68,9 @@ class Measured:
     # When the peak was seen (seconds after the start) and each process's share of it, MiB.
     peak_at_s: float = 0.0
     peak_processes: dict[str, float] = field(default_factory=dict)
+    # The peak of the anonymous part alone, and [seconds, resident MiB, anonymous MiB] samples.
+    peak_anonymous_mb: float = 0.0
+    timeline: list[list[float]] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -73,6 +79,8 @@ class Measured:
             "peak_rss_mb": self.peak_rss_mb,
             "peak_at_s": self.peak_at_s,
             "peak_processes": self.peak_processes,
+            "peak_anonymous_mb": self.peak_anonymous_mb,
+            "timeline": self.timeline,
         }
 
 
@@ -90,16 +98,17 @@ def tree(pid: int) -> list[int]:
     return found
 
 
-def tree_rss(pid: int) -> dict[str, int]:
-    """Resident bytes of ``pid`` and of each of its descendants now, by ``pid:command``."""
+def tree_rss(pid: int) -> dict[str, tuple[int, int]]:
+    """Resident and anonymous bytes of ``pid`` and of each of its descendants now, by
+    ``pid:command`` (``statm``: resident pages, of which ``shared`` are mapped files)."""
     found = {}
     for member in tree(pid):
         try:
-            resident = int(Path(f"/proc/{member}/statm").read_text().split()[1]) * _PAGE
+            _, resident, shared, *_ = Path(f"/proc/{member}/statm").read_text().split()
             name = Path(f"/proc/{member}/comm").read_text().strip()
-        except (OSError, IndexError, ValueError):
+        except (OSError, ValueError):
             continue
-        found[f"{member}:{name}"] = resident
+        found[f"{member}:{name}"] = (int(resident) * _PAGE, (int(resident) - int(shared)) * _PAGE)
     return found
 
 
@@ -111,19 +120,29 @@ class PeakSampler:
         self.peak = 0
         self.peak_at_s = 0.0
         self.peak_processes: dict[str, float] = {}
+        self.peak_anonymous = 0
+        self.timeline: list[list[float]] = []
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
     def _run(self) -> None:
-        started = time.perf_counter()
+        started = next_sample = time.perf_counter()
         while not self._stop.is_set():
             members = tree_rss(self.pid)
-            total = sum(members.values())
+            total = sum(resident for resident, _ in members.values())
+            anonymous = sum(anonymous for _, anonymous in members.values())
+            now = time.perf_counter()
+            self.peak_anonymous = max(self.peak_anonymous, anonymous)
             if total > self.peak:
-                self.peak, self.peak_at_s = total, time.perf_counter() - started
+                self.peak, self.peak_at_s = total, now - started
                 self.peak_processes = {
-                    member: round(resident / 2**20) for member, resident in members.items()
+                    member: round(resident / 2**20) for member, (resident, _) in members.items()
                 }
+            if now >= next_sample:
+                self.timeline.append(
+                    [round(now - started, 1), round(total / 2**20), round(anonymous / 2**20)]
+                )
+                next_sample += TIMELINE_S
             self._stop.wait(self.interval)
 
     def __enter__(self) -> PeakSampler:
@@ -168,6 +187,8 @@ def run(
         returncode=process.returncode,
         peak_at_s=sampler.peak_at_s,
         peak_processes=sampler.peak_processes,
+        peak_anonymous_mb=sampler.peak_anonymous / 2**20,
+        timeline=sampler.timeline,
         output=output,
     )
     if check and process.returncode != 0:

@@ -1,0 +1,47 @@
+"""The benchmark's memory record: a child's memory counts, and anonymous memory is told apart
+from the pages of a mapped file."""
+
+from __future__ import annotations
+
+import shlex
+import sys
+from pathlib import Path
+
+from benchmarks.measure import run
+
+# The child holds this much, then sleeps past a few samples.
+HELD_MB = 300
+HOLD = (
+    "import sys, time\n"
+    "kind, size, path = sys.argv[1], int(sys.argv[2]) * 2**20, sys.argv[3]\n"
+    "if kind == 'anonymous':\n"
+    "    held = bytearray(b'x' * size)\n"
+    "else:\n"
+    "    import mmap\n"
+    "    handle = open(path, 'rb')\n"
+    "    held = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)\n"
+    "    sum(held[offset] for offset in range(0, size, 4096))\n"
+    "time.sleep(1.0)\n"
+)
+
+
+def _measured(kind: str, tmp_path: Path):
+    mapped = tmp_path / "mapped.bin"
+    mapped.write_bytes(b"y" * HELD_MB * 2**20)
+    # The child of a shell: the tree is sampled, not the first process alone.
+    command = [sys.executable, "-c", HOLD, kind, str(HELD_MB), str(mapped)]
+    return run(["sh", "-c", f"{shlex.join(command)}; true"])
+
+
+def test_a_childs_anonymous_memory_counts_in_both_peaks(tmp_path: Path) -> None:
+    measured = _measured("anonymous", tmp_path)
+    assert measured.peak_rss_mb >= HELD_MB
+    assert measured.peak_anonymous_mb >= HELD_MB
+    assert any(":python" in process for process in measured.peak_processes)
+    assert measured.timeline and measured.timeline[0][0] == 0.0
+
+
+def test_a_mapped_file_counts_as_resident_not_anonymous(tmp_path: Path) -> None:
+    measured = _measured("mapped", tmp_path)
+    assert measured.peak_rss_mb >= HELD_MB
+    assert measured.peak_anonymous_mb < HELD_MB / 2
