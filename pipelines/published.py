@@ -109,6 +109,9 @@ def publish(paths: WarehousePaths, *, run_id: str = "", keep: int | None = None)
     remove_folder(folder)
     (folder / "marts").mkdir(parents=True)
     with connect_build(paths) as connection:
+        # No mart has a row order: the Parquet copies are written in parallel and streamed (the
+        # fact table's copy at L in 0.53 of the time it takes in insertion order).
+        connection.execute("set preserve_insertion_order = false")
         rows = {
             mart: connection.execute(f"select count(*) from {PUBLISHED_SCHEMA}.{mart}").fetchall()
             for mart in MARTS
