@@ -2,9 +2,9 @@
 
 Peak memory is the largest sum of the resident set sizes of the process tree seen at one
 moment (sampled every 50 ms from /proc), so a dbt run's Python, its DuckDB threads and any
-child count together, as the machine feels them. Beside it: the anonymous part alone (the
-resident set less the pages of mapped files, which the kernel can drop and read again), and a
-timeline of both every ``TIMELINE_S`` seconds, to tell which step holds the memory.
+child count together. Beside it: the anonymous part alone and the proportional set (a page
+shared by several processes counted once: what the machine feels), and a timeline of the three
+every ``TIMELINE_S`` seconds, to tell which step holds the memory (``Usage``).
 """
 
 from __future__ import annotations
@@ -68,8 +68,10 @@ class Measured:
     # When the peak was seen (seconds after the start) and each process's share of it, MiB.
     peak_at_s: float = 0.0
     peak_processes: dict[str, float] = field(default_factory=dict)
-    # The peak of the anonymous part alone, and [seconds, resident MiB, anonymous MiB] samples.
+    # The peaks of the anonymous part and of the proportional set (``Usage``), and
+    # [seconds, resident, anonymous, proportional MiB] samples.
     peak_anonymous_mb: float = 0.0
+    peak_proportional_mb: float = 0.0
     timeline: list[list[float]] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
@@ -80,6 +82,7 @@ class Measured:
             "peak_at_s": self.peak_at_s,
             "peak_processes": self.peak_processes,
             "peak_anonymous_mb": self.peak_anonymous_mb,
+            "peak_proportional_mb": self.peak_proportional_mb,
             "timeline": self.timeline,
         }
 
@@ -98,9 +101,21 @@ def tree(pid: int) -> list[int]:
     return found
 
 
-def tree_rss(pid: int) -> dict[str, tuple[int, int]]:
-    """Resident and anonymous bytes of ``pid`` and of each of its descendants now, by
-    ``pid:command`` (``statm``: resident pages, of which ``shared`` are mapped files)."""
+@dataclass(frozen=True)
+class Usage:
+    """One process's memory now, in bytes: resident; its anonymous part (the resident set less
+    the pages of mapped files, which the kernel can drop and read again); proportional (each
+    page shared with other processes, such as a forked child's copy-on-write pages, divided
+    among them: the tree's sum counts every page once)."""
+
+    resident: int
+    anonymous: int
+    proportional: int
+
+
+def tree_memory(pid: int) -> dict[str, Usage]:
+    """The memory of ``pid`` and of each of its descendants now, by ``pid:command`` (``statm``;
+    the proportional set from ``smaps_rollup``, the resident one where the kernel has none)."""
     found = {}
     for member in tree(pid):
         try:
@@ -108,12 +123,22 @@ def tree_rss(pid: int) -> dict[str, tuple[int, int]]:
             name = Path(f"/proc/{member}/comm").read_text().strip()
         except (OSError, ValueError):
             continue
-        found[f"{member}:{name}"] = (int(resident) * _PAGE, (int(resident) - int(shared)) * _PAGE)
+        proportional = int(resident) * _PAGE
+        try:
+            for line in Path(f"/proc/{member}/smaps_rollup").read_text().splitlines():
+                if line.startswith("Pss:"):
+                    proportional = int(line.split()[1]) * 1024
+                    break
+        except (OSError, ValueError):
+            pass
+        found[f"{member}:{name}"] = Usage(
+            int(resident) * _PAGE, (int(resident) - int(shared)) * _PAGE, proportional
+        )
     return found
 
 
 class PeakSampler:
-    """Samples a process tree's resident memory in a thread; ``peak_mb`` after ``stop``."""
+    """Samples a process tree's memory in a thread; its peaks after ``stop``."""
 
     def __init__(self, pid: int, interval: float = 0.05) -> None:
         self.pid, self.interval = pid, interval
@@ -121,6 +146,7 @@ class PeakSampler:
         self.peak_at_s = 0.0
         self.peak_processes: dict[str, float] = {}
         self.peak_anonymous = 0
+        self.peak_proportional = 0
         self.timeline: list[list[float]] = []
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
@@ -128,19 +154,22 @@ class PeakSampler:
     def _run(self) -> None:
         started = next_sample = time.perf_counter()
         while not self._stop.is_set():
-            members = tree_rss(self.pid)
-            total = sum(resident for resident, _ in members.values())
-            anonymous = sum(anonymous for _, anonymous in members.values())
+            members = tree_memory(self.pid)
+            total = sum(usage.resident for usage in members.values())
+            anonymous = sum(usage.anonymous for usage in members.values())
+            proportional = sum(usage.proportional for usage in members.values())
             now = time.perf_counter()
             self.peak_anonymous = max(self.peak_anonymous, anonymous)
+            self.peak_proportional = max(self.peak_proportional, proportional)
             if total > self.peak:
                 self.peak, self.peak_at_s = total, now - started
                 self.peak_processes = {
-                    member: round(resident / 2**20) for member, (resident, _) in members.items()
+                    member: round(usage.resident / 2**20) for member, usage in members.items()
                 }
             if now >= next_sample:
                 self.timeline.append(
-                    [round(now - started, 1), round(total / 2**20), round(anonymous / 2**20)]
+                    [round(now - started, 1)]
+                    + [round(part / 2**20) for part in (total, anonymous, proportional)]
                 )
                 next_sample += TIMELINE_S
             self._stop.wait(self.interval)
@@ -188,6 +217,7 @@ def run(
         peak_at_s=sampler.peak_at_s,
         peak_processes=sampler.peak_processes,
         peak_anonymous_mb=sampler.peak_anonymous / 2**20,
+        peak_proportional_mb=sampler.peak_proportional / 2**20,
         timeline=sampler.timeline,
         output=output,
     )

@@ -1,5 +1,6 @@
-"""The benchmark's memory record: a child's memory counts, and anonymous memory is told apart
-from the pages of a mapped file."""
+"""The benchmark's memory record: a child's memory counts, anonymous memory is told apart from
+the pages of a mapped file, and pages a forked child shares with its parent count once in the
+proportional set."""
 
 from __future__ import annotations
 
@@ -7,25 +8,30 @@ import shlex
 import sys
 from pathlib import Path
 
-from benchmarks.measure import run
+from benchmarks.measure import Measured, run
 
 # The child holds this much, then sleeps past a few samples.
 HELD_MB = 300
 HOLD = (
-    "import sys, time\n"
+    "import os, sys, time\n"
     "kind, size, path = sys.argv[1], int(sys.argv[2]) * 2**20, sys.argv[3]\n"
-    "if kind == 'anonymous':\n"
-    "    held = bytearray(b'x' * size)\n"
-    "else:\n"
+    "if kind == 'mapped':\n"
     "    import mmap\n"
     "    handle = open(path, 'rb')\n"
     "    held = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)\n"
     "    sum(held[offset] for offset in range(0, size, 4096))\n"
+    "else:\n"
+    "    held = bytearray(size)\n"
+    "    for offset in range(0, size, 4096):\n"
+    "        held[offset] = 1\n"
+    "if kind == 'forked' and os.fork() == 0:\n"
+    "    time.sleep(1.0)\n"
+    "    os._exit(0)\n"
     "time.sleep(1.0)\n"
 )
 
 
-def _measured(kind: str, tmp_path: Path):
+def _measured(kind: str, tmp_path: Path) -> Measured:
     mapped = tmp_path / "mapped.bin"
     mapped.write_bytes(b"y" * HELD_MB * 2**20)
     # The child of a shell: the tree is sampled, not the first process alone.
@@ -33,10 +39,11 @@ def _measured(kind: str, tmp_path: Path):
     return run(["sh", "-c", f"{shlex.join(command)}; true"])
 
 
-def test_a_childs_anonymous_memory_counts_in_both_peaks(tmp_path: Path) -> None:
+def test_a_childs_anonymous_memory_counts_in_every_peak(tmp_path: Path) -> None:
     measured = _measured("anonymous", tmp_path)
     assert measured.peak_rss_mb >= HELD_MB
     assert measured.peak_anonymous_mb >= HELD_MB
+    assert measured.peak_proportional_mb >= HELD_MB
     assert any(":python" in process for process in measured.peak_processes)
     assert measured.timeline and measured.timeline[0][0] == 0.0
 
@@ -45,3 +52,9 @@ def test_a_mapped_file_counts_as_resident_not_anonymous(tmp_path: Path) -> None:
     measured = _measured("mapped", tmp_path)
     assert measured.peak_rss_mb >= HELD_MB
     assert measured.peak_anonymous_mb < HELD_MB / 2
+
+
+def test_pages_a_forked_child_shares_count_once_in_the_proportional_set(tmp_path: Path) -> None:
+    measured = _measured("forked", tmp_path)
+    assert measured.peak_rss_mb >= 2 * HELD_MB  # each process's resident set holds them
+    assert HELD_MB <= measured.peak_proportional_mb < 1.5 * HELD_MB
