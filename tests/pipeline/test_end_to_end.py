@@ -120,6 +120,9 @@ def test_computers_are_decided_per_asset(pipeline_run: PipelineRun) -> None:
     assert left == 0
 
 
+# A whole night again on the metropolis (about 3 minutes): `make test-all`. `make test` keeps a
+# second night on the hand-worked fleet and the incremental night against a full rebuild.
+@pytest.mark.slow
 def test_a_second_run_republishes_the_same_mart(pipeline_run: PipelineRun) -> None:
     before = mart_totals(pipeline_run.paths)
     first_inode = pipeline_run.paths.warehouse.stat().st_ino
