@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import hashlib
 import os
+from collections.abc import Sequence
 from pathlib import Path
 
 import polars as pl
 
-from connectors.lake import latest_rows, read_table
+from connectors.lake import TIE_BREAKERS, latest_rows, read_table
 from factors.boavizta import DATA_SET as ENGINE_DATA_SET
 from factors.boavizta import ENGINE_VERSION, BoaviztaEngine, ServerConfiguration
 from factors.loading import LoadedFactors, load_factor_set
@@ -31,6 +32,8 @@ from factors.schema import (
 from factors.validation import Problem
 
 FACTORS_FOLDER = "factors"
+# What the matching reads of each hardware asset: its model (coverage), its server CI.
+HARDWARE_COLUMNS = ("model", "ci")
 FORM_FACTORS = {"rack": "rack", "blade": "blade", "tower": "tower"}
 CATEGORY_FORM_FACTORS = {"server_blade": "blade", "server_tower": "tower"}
 
@@ -58,14 +61,10 @@ def write_factor_tables(
     aliases = load_aliases(extra)
     tables = {
         name: _current(lake_dir, name)
-        for name in (
-            "cmdb_model",
-            "core_company",
-            "cmdb_model_category",
-            "cmdb_ci_server",
-            "alm_hardware",
-        )
+        for name in ("cmdb_model", "core_company", "cmdb_model_category", "cmdb_ci_server")
     }
+    # Millions of rows at a large fleet: only the fields the matching reads.
+    tables["alm_hardware"] = _current(lake_dir, "alm_hardware", HARDWARE_COLUMNS)
     matches = model_matches(loaded, aliases, tables)
     check_coverage(matches, tables["alm_hardware"])
     configurations, configuration_factors = configuration_matches(loaded, matches, tables)
@@ -297,8 +296,11 @@ def _configuration_frame(rows: list[dict], loaded: LoadedFactors, precedence: in
     return frame.select([pl.col(name).cast(dtype) for name, dtype in schema.items()])
 
 
-def _current(lake_dir: Path, table: str) -> pl.DataFrame:
-    frame = read_table(lake_dir, "servicenow", table)
+def _current(lake_dir: Path, table: str, columns: Sequence[str] | None = None) -> pl.DataFrame:
+    """The table's current rows (``latest_rows``); with ``columns``, only those fields."""
+    if columns is not None:
+        columns = [*columns, "sys_id", "sys_updated_on", "_is_deleted", *TIE_BREAKERS]
+    frame = read_table(lake_dir, "servicenow", table, columns)
     if frame.is_empty():
         return pl.DataFrame({"sys_id": []}, schema={"sys_id": pl.String})
     return latest_rows(frame)

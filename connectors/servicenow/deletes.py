@@ -141,7 +141,10 @@ def reconcile_keys(
     The lake's keys are taken before the source is listed, so a row landed meanwhile by another
     load can never be marked by mistake.
     """
-    current = lake.latest_rows(lake.read_table(lake_dir, SOURCE, spec.name), spec.key, spec.cursor)
+    fields = [spec.key, spec.cursor, "_is_deleted", *lake.TIE_BREAKERS]  # not the whole rows
+    current = lake.latest_rows(
+        lake.read_table(lake_dir, SOURCE, spec.name, fields), spec.key, spec.cursor
+    )
     if current.is_empty():
         return 0
     landed = dict(zip(current[spec.key].to_list(), current[spec.cursor].to_list(), strict=True))

@@ -37,3 +37,16 @@ def test_an_interrupted_landing_is_invisible_to_readers_and_cleaned_up(
     assert lake.read_table(tmp_path, "servicenow", "t")["sys_id"].to_list() == ["a"]
     assert len(lake.remove_temporary_files(tmp_path)) == 1
     assert not list(tmp_path.rglob("*.tmp"))
+
+
+def test_a_table_read_for_a_few_fields_holds_them_alone_across_drifted_batches(
+    tmp_path: Path,
+) -> None:
+    lake.write_batch(batch(["a"]), tmp_path, "servicenow", "t")
+    drifted = batch(["b"]).with_columns(model=pl.lit("m1"), name=pl.lit("left out"))
+    lake.write_batch(drifted, tmp_path, "servicenow", "t")
+
+    read = lake.read_table(tmp_path, "servicenow", "t", ["sys_id", "model"])
+    assert read.columns == ["sys_id", "model"]  # nothing else is read
+    assert sorted(read.rows()) == [("a", None), ("b", "m1")]  # the older batch has no model
+    assert "name" in lake.read_table(tmp_path, "servicenow", "t").columns
