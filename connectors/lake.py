@@ -127,6 +127,11 @@ def read_table(
     return concat_batches(read(path) for path in batches(lake_dir, source, table))
 
 
+def versioning_columns(key: str = "sys_id", cursor: str = "sys_updated_on") -> list[str]:
+    """What ``latest_rows`` reads of each row besides the fields a reader wants."""
+    return [key, cursor, "_is_deleted", *TIE_BREAKERS]
+
+
 def latest_rows(
     frame: pl.DataFrame, key: str = "sys_id", cursor: str = "sys_updated_on"
 ) -> pl.DataFrame:

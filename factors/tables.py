@@ -17,7 +17,7 @@ from pathlib import Path
 
 import polars as pl
 
-from connectors.lake import TIE_BREAKERS, latest_rows, read_table
+from connectors.lake import latest_rows, read_table, versioning_columns
 from factors.boavizta import DATA_SET as ENGINE_DATA_SET
 from factors.boavizta import ENGINE_VERSION, BoaviztaEngine, ServerConfiguration
 from factors.loading import LoadedFactors, load_factor_set
@@ -299,7 +299,7 @@ def _configuration_frame(rows: list[dict], loaded: LoadedFactors, precedence: in
 def _current(lake_dir: Path, table: str, columns: Sequence[str] | None = None) -> pl.DataFrame:
     """The table's current rows (``latest_rows``); with ``columns``, only those fields."""
     if columns is not None:
-        columns = [*columns, "sys_id", "sys_updated_on", "_is_deleted", *TIE_BREAKERS]
+        columns = [*columns, *versioning_columns()]
     frame = read_table(lake_dir, "servicenow", table, columns)
     if frame.is_empty():
         return pl.DataFrame({"sys_id": []}, schema={"sys_id": pl.String})

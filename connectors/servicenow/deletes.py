@@ -141,7 +141,7 @@ def reconcile_keys(
     The lake's keys are taken before the source is listed, so a row landed meanwhile by another
     load can never be marked by mistake.
     """
-    fields = [spec.key, spec.cursor, "_is_deleted", *lake.TIE_BREAKERS]  # not the whole rows
+    fields = lake.versioning_columns(spec.key, spec.cursor)  # not the whole rows
     current = lake.latest_rows(
         lake.read_table(lake_dir, SOURCE, spec.name, fields), spec.key, spec.cursor
     )
