@@ -519,3 +519,23 @@ def test_explain_puts_the_hand_worked_numbers_in_words(fleet: Fleet) -> None:
     assert f"  {PUE_ID}: " in text and "organisation/grid/FR/2022: " in text
     # 2018 took the nearest later grid year (2020), flagged.
     assert "fallback: nearest_later_year" in fallback
+
+
+def test_the_second_night_parses_only_what_changed(fleet: Fleet) -> None:
+    """A night's run id reaches dbt through the environment, not as a var: a var that changes
+    every night would make dbt parse the whole project again each time. The second night in the
+    same data folder re-reads only the file that uses the run id."""
+    logs = (fleet.paths.data_dir / "build" / "dbt").glob("dbt.log*")  # dbt rotates at 10 MB
+    events = sorted(
+        (event["ts"], event["name"], event["msg"])
+        for path in logs
+        for event in (json.loads(line)["info"] for line in path.read_text("utf-8").splitlines())
+        if event["name"] in ("MainReportVersion", "UnableToPartialParse", "PartialParsingEnabled")
+    )
+    starts = [index for index, (_, name, _) in enumerate(events) if name == "MainReportVersion"]
+    assert len(starts) == 2, "both nights' dbt runs are logged in the data folder"
+    second_night = {name: message for _, name, message in events[starts[1] :]}
+    assert "UnableToPartialParse" not in second_night
+    assert second_night["PartialParsingEnabled"] == (
+        "Partial parsing enabled: 0 files deleted, 0 files added, 1 files changed."
+    )
