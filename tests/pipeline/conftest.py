@@ -13,6 +13,7 @@ import pytest
 from connectors.servicenow.fake import FakeInstance
 from connectors.servicenow.fake.logs import write_logs
 from pipelines.warehouse import WarehousePaths
+from tests.pipeline.landing_runs import run_night
 
 SEED = 7
 SCALE = 0.1
@@ -56,15 +57,8 @@ def point_at(
 
 
 def run_nightly() -> bool:
-    """Materialise every asset through Dagster, as `empreinte run` does."""
-    from dagster import DagsterInstance
-
-    from pipelines.definitions import defs
-
-    result = defs.resolve_job_def("nightly").execute_in_process(
-        instance=DagsterInstance.ephemeral(), raise_on_error=False
-    )
-    return result.success
+    """Materialise every asset through Dagster, as `empreinte run` does; whether it succeeded."""
+    return run_night().success
 
 
 @pytest.fixture(scope="session")

@@ -42,6 +42,7 @@ import pytest
 from connectors import quarantine
 from pipelines.warehouse import WarehousePaths, connect_read_only
 from tests.pipeline.conftest import run_nightly
+from tests.pipeline.landing_runs import run_night
 
 AS_OF = "2025-03-01"
 TOWN, MAKER = "a1" * 16, "a2" * 16
@@ -378,6 +379,7 @@ class Fleet:
     paths: WarehousePaths
     first_night: bool
     second_night: bool
+    second_run_id: str
 
     def query(self, sql: str, parameters: list | None = None) -> list[tuple]:
         with connect_read_only(self.paths) as connection:
@@ -402,8 +404,8 @@ def fleet(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Fleet]:
         (exports / "alm_hardware.json").write_text(json.dumps(night_one()), encoding="utf-8")
         first = run_nightly()
         (exports / "alm_hardware.json").write_text(json.dumps(night_two()), encoding="utf-8")
-        second = run_nightly()
-        yield Fleet(WarehousePaths.from_env(), first, second)
+        second = run_night()
+        yield Fleet(WarehousePaths.from_env(), first, second.success, second.run_id)
 
 
 def test_both_nights_publish(fleet: Fleet) -> None:
@@ -524,7 +526,8 @@ def test_explain_puts_the_hand_worked_numbers_in_words(fleet: Fleet) -> None:
 def test_the_second_night_parses_only_what_changed(fleet: Fleet) -> None:
     """A night's run id reaches dbt through the environment, not as a var: a var that changes
     every night would make dbt parse the whole project again each time. The second night in the
-    same data folder re-reads only the file that uses the run id."""
+    same data folder re-reads only the file that uses the run id, and records its own."""
+    assert fleet.query("select run_id from warehouse_metadata") == [(fleet.second_run_id,)]
     logs = (fleet.paths.data_dir / "build" / "dbt").glob("dbt.log*")  # dbt rotates at 10 MB
     events = sorted(
         (event["ts"], event["name"], event["msg"])
