@@ -42,6 +42,7 @@ import pytest
 from connectors import quarantine
 from pipelines.warehouse import WarehousePaths, connect_read_only
 from tests.pipeline.conftest import run_nightly
+from tests.pipeline.dbt_logs import dbt_runs
 from tests.pipeline.landing_runs import run_night
 
 AS_OF = "2025-03-01"
@@ -528,16 +529,9 @@ def test_the_second_night_parses_only_what_changed(fleet: Fleet) -> None:
     every night would make dbt parse the whole project again each time. The second night in the
     same data folder re-reads only the file that uses the run id, and records its own."""
     assert fleet.query("select run_id from warehouse_metadata") == [(fleet.second_run_id,)]
-    logs = (fleet.paths.data_dir / "build" / "dbt").glob("dbt.log*")  # dbt rotates at 10 MB
-    events = sorted(
-        (event["ts"], event["name"], event["msg"])
-        for path in logs
-        for event in (json.loads(line)["info"] for line in path.read_text("utf-8").splitlines())
-        if event["name"] in ("MainReportVersion", "UnableToPartialParse", "PartialParsingEnabled")
-    )
-    starts = [index for index, (_, name, _) in enumerate(events) if name == "MainReportVersion"]
-    assert len(starts) == 2, "both nights' dbt runs are logged in the data folder"
-    second_night = {name: message for _, name, message in events[starts[1] :]}
+    runs = dbt_runs(fleet.paths.data_dir)
+    assert len(runs) == 2, "both nights' dbt runs are logged in the data folder"
+    second_night = {event["info"]["name"]: event["info"]["msg"] for event in runs[1]}
     assert "UnableToPartialParse" not in second_night
     assert second_night["PartialParsingEnabled"] == (
         "Partial parsing enabled: 0 files deleted, 0 files added, 1 files changed."

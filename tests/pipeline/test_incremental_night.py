@@ -16,6 +16,7 @@ from connectors.servicenow.fake import FakeInstance
 from connectors.servicenow.fake.logs import write_logs
 from pipelines.warehouse import FULL_REBUILD_VARIABLE, WarehousePaths
 from tests.pipeline.conftest import point_at, run_nightly
+from tests.pipeline.dbt_logs import dbt_runs, statements
 
 SEED, SCALE = 23, 0.02
 
@@ -96,6 +97,10 @@ def test_an_incremental_night_gives_the_rows_of_a_full_rebuild(
         assert run_nightly()
         incremental = fct_footprint_file(paths)
         assert computed_only_changes(paths)
+        # Once committed, the changes are checkpointed before the tests read the table
+        # (macros/incremental_footprint.sql: footprint_checkpointed).
+        fct_footprint = statements(dbt_runs(paths.data_dir)[-1], "fct_footprint")
+        assert fct_footprint[-2:] == ["COMMIT", "checkpoint"]
 
         monkeypatch.setenv(FULL_REBUILD_VARIABLE, "1")
         assert run_nightly()

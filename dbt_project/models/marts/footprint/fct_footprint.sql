@@ -6,7 +6,10 @@
         "{{ footprint_rows_replaced_deleted() }}",
         "{{ footprint_activity_rows_deleted() }}",
     ],
-    post_hook="{{ footprint_state_recorded() }}",
+    post_hook=[
+        "{{ footprint_state_recorded() }}",
+        after_commit("{{ footprint_checkpointed() }}"),
+    ],
 ) }}
 -- One row per reporting year × emitting item × life-cycle stage × criterion × method: the
 -- devices (embodied and use phase) and every other source (transport, contracts, trips,

@@ -1,0 +1,44 @@
+"""The events dbt logged in a data folder's build (``build/dbt/dbt.log``, as JSON lines; dbt
+rotates the file at 10 MB into ``dbt.log.1``, ``dbt.log.2``...)."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+_COMMENT = re.compile(r"^/\*.*?\*/\s*", re.DOTALL)  # dbt's query comment before each statement
+
+
+def _rotation(path: Path) -> int:
+    """How many rotations ago a log file was written: 0 for dbt.log, 1 for dbt.log.1..."""
+    return int(path.name.removeprefix("dbt.log").removeprefix(".") or 0)
+
+
+def dbt_runs(data_dir: Path) -> list[list[dict[str, Any]]]:
+    """Every dbt run logged in the data folder, oldest first; each run's events in order."""
+    logs = (data_dir / "build" / "dbt").glob("dbt.log*")
+    oldest_first = sorted(logs, key=_rotation, reverse=True)
+    events = [
+        json.loads(line)
+        for path in oldest_first
+        for line in path.read_text(encoding="utf-8").splitlines()
+    ]
+    runs: list[list[dict[str, Any]]] = []
+    for event in events:
+        if event["info"]["name"] == "MainReportVersion" or not runs:
+            runs.append([])
+        runs[-1].append(event)
+    return runs
+
+
+def statements(run: list[dict[str, Any]], node: str) -> list[str]:
+    """The SQL statements a run sent for one node, in order, without dbt's query comment;
+    its commits included, as ``COMMIT``."""
+    return [
+        _COMMENT.sub("", event["data"]["sql"]).strip()
+        for event in run
+        if event["info"]["name"] == "SQLQuery"
+        and event["data"].get("node_info", {}).get("node_name") == node
+    ]
