@@ -140,11 +140,10 @@ def dbt_models(
         else "full build: the models changed, or no published build to start from"
     )
     # dbt runs as a subprocess and reads its inputs (the lake, the editions, the scenario runs
-    # the decision marts compare), build file and DuckDB settings from its environment; its
-    # artefacts stay in one folder per data folder, reused run after run. The run id comes
-    # through the environment: as a var, it would make dbt parse the whole project every night.
+    # the decision marts compare), build file and DuckDB settings from its environment, and
+    # keeps its artefacts in `paths.dbt_target`. The run id comes through the environment: as a
+    # var, it would make dbt parse the whole project every night.
     os.environ.update(nightly_dbt_environment(paths) | {RUN_ID_VARIABLE: context.run.run_id})
-    target = paths.data_dir / "build" / "dbt"
     dbt_vars = json.dumps(
         configured
         | {"code_version": version}
@@ -153,4 +152,4 @@ def dbt_models(
     # The data tests judge tonight's rows; the unit tests judge the SQL, which a night does not
     # change: they run in `make test` (tests/pipeline/test_dbt_unit_tests.py), as dbt advises.
     build = ["build", "--exclude-resource-type", "unit_test", "--vars", dbt_vars]
-    yield from dbt.cli(build, context=context, target_path=target).stream()
+    yield from dbt.cli(build, context=context, target_path=paths.dbt_target).stream()

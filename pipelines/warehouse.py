@@ -124,6 +124,12 @@ class WarehousePaths:
         return self.data_dir / "build" / "internal.duckdb"
 
     @property
+    def dbt_target(self) -> Path:
+        """The nightly dbt run's artefacts (manifest, run_results.json, dbt.log), reused night
+        after night: a later night parses only what changed."""
+        return self.data_dir / "build" / "dbt"
+
+    @property
     def temp_directory(self) -> Path:
         """Where DuckDB spills what does not fit in ``memory_limit`` while building."""
         return self.data_dir / "build" / "tmp"

@@ -1,5 +1,5 @@
-"""The events dbt logged in a data folder's build (``build/dbt/dbt.log``, as JSON lines; dbt
-rotates the file at 10 MB into ``dbt.log.1``, ``dbt.log.2``...)."""
+"""The events the nightly dbt run logged (``dbt.log`` in ``WarehousePaths.dbt_target``, as JSON
+lines; dbt rotates the file at 10 MB into ``dbt.log.1``, ``dbt.log.2``...)."""
 
 from __future__ import annotations
 
@@ -7,6 +7,8 @@ import json
 import re
 from pathlib import Path
 from typing import Any
+
+from pipelines.warehouse import WarehousePaths
 
 _COMMENT = re.compile(r"^/\*.*?\*/\s*", re.DOTALL)  # dbt's query comment before each statement
 
@@ -16,9 +18,9 @@ def _rotation(path: Path) -> int:
     return int(path.name.removeprefix("dbt.log").removeprefix(".") or 0)
 
 
-def dbt_runs(data_dir: Path) -> list[list[dict[str, Any]]]:
+def dbt_runs(paths: WarehousePaths) -> list[list[dict[str, Any]]]:
     """Every dbt run logged in the data folder, oldest first; each run's events in order."""
-    logs = (data_dir / "build" / "dbt").glob("dbt.log*")
+    logs = paths.dbt_target.glob("dbt.log*")
     oldest_first = sorted(logs, key=_rotation, reverse=True)
     events = [
         json.loads(line)

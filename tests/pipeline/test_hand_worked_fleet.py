@@ -529,7 +529,7 @@ def test_the_second_night_parses_only_what_changed(fleet: Fleet) -> None:
     every night would make dbt parse the whole project again each time. The second night in the
     same data folder re-reads only the file that uses the run id, and records its own."""
     assert fleet.query("select run_id from warehouse_metadata") == [(fleet.second_run_id,)]
-    runs = dbt_runs(fleet.paths.data_dir)
+    runs = dbt_runs(fleet.paths)
     assert len(runs) == 2, "both nights' dbt runs are logged in the data folder"
     second_night = {event["info"]["name"]: event["info"]["msg"] for event in runs[1]}
     assert "UnableToPartialParse" not in second_night

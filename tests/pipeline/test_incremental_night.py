@@ -29,7 +29,7 @@ def fct_footprint_file(paths: WarehousePaths) -> Path:
 def computed_only_changes(paths: WarehousePaths) -> bool:
     """Whether the last build's fct_footprint computed only the asset-years that changed
     (its SQL as dbt ran it, from run_results.json)."""
-    results = json.loads((paths.data_dir / "build" / "dbt" / "run_results.json").read_text())
+    results = json.loads((paths.dbt_target / "run_results.json").read_text())
     (node,) = [r for r in results["results"] if r["unique_id"] == "model.empreinte.fct_footprint"]
     return "fct_footprint_built_from" in node["compiled_code"]
 
@@ -99,7 +99,7 @@ def test_an_incremental_night_gives_the_rows_of_a_full_rebuild(
         assert computed_only_changes(paths)
         # Once committed, the changes are checkpointed before the tests read the table
         # (macros/incremental_footprint.sql: footprint_checkpointed).
-        fct_footprint = statements(dbt_runs(paths.data_dir)[-1], "fct_footprint")
+        fct_footprint = statements(dbt_runs(paths)[-1], "fct_footprint")
         assert fct_footprint[-2:] == ["COMMIT", "checkpoint"]
 
         monkeypatch.setenv(FULL_REBUILD_VARIABLE, "1")
