@@ -30,7 +30,7 @@ from pipelines.variant_builds import (
     build_footprint,
     cached_baseline,
 )
-from pipelines.warehouse import WarehousePaths
+from pipelines.warehouse import WarehousePaths, connect_within_limit
 from pipelines.what_if import (
     Devices,
     Proposal,
@@ -216,7 +216,7 @@ def compared_rows(name: str, paths: WarehousePaths) -> pl.DataFrame:
     database = ScenarioPaths.of(paths).database
     if not database.exists():
         raise SettingsError(f"no scenario has been run yet ({database}): empreinte scenario run")
-    with duckdb.connect(str(database), read_only=True) as connection:
+    with connect_within_limit(database) as connection:
         rows = connection.sql(
             f"select * from {_comparison_relation(connection)} where scenario_name = ?",
             params=[name],

@@ -22,7 +22,12 @@ from typing import TYPE_CHECKING, Any
 
 import duckdb
 
-from pipelines.warehouse import PUBLISHED_SCHEMA, WarehousePaths, connect_read_only
+from pipelines.warehouse import (
+    PUBLISHED_SCHEMA,
+    WarehousePaths,
+    connect_read_only,
+    connect_within_limit,
+)
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -87,7 +92,7 @@ def evaluate(
     import pandas as pd
 
     band = band_from_env() if band is None else band
-    with duckdb.connect(str(paths.build), read_only=True) as build:
+    with connect_within_limit(paths.build) as build:
         flagged = has_flag_column(build)
         negatives = _negatives(build, flagged)
         missing_factors = build.execute(

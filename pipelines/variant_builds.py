@@ -33,7 +33,12 @@ import duckdb
 import polars as pl
 
 from pipelines.config_file import configured_dbt_vars
-from pipelines.warehouse import MEMORY_LIMIT_VARIABLE, WarehousePaths, memory_limit
+from pipelines.warehouse import (
+    MEMORY_LIMIT_VARIABLE,
+    WarehousePaths,
+    connect_within_limit,
+    memory_limit,
+)
 
 DBT_PROJECT_DIR = Path(__file__).resolve().parents[1] / "dbt_project"
 RUN_SCHEMA = {
@@ -213,7 +218,7 @@ def cached_baseline(scenario_paths: ScenarioPaths, dbt_vars: dict[str, Any]) -> 
 
 def yearly_totals(build: Path, variant: str) -> pl.DataFrame:
     """A build's footprint per year, method and criterion (the comparison's inputs)."""
-    with duckdb.connect(str(build), read_only=True) as connection:
+    with connect_within_limit(build) as connection:
         relation = _relation(connection, "fct_footprint_yearly")
         frame = connection.sql(
             f"""
@@ -272,7 +277,7 @@ def build_comparison(scenario_paths: ScenarioPaths, runs: Path, output: Path) ->
         environment,
         scenario_paths.work / "dbt" / name,
     )
-    with duckdb.connect(str(build)) as connection:
+    with connect_within_limit(build, read_only=False) as connection:
         relation = _relation(connection, COMPARISON_MART)
         rows = connection.sql(f"select * from {relation}").pl()
         connection.execute("checkpoint")

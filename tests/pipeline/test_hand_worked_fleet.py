@@ -36,11 +36,12 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+import duckdb
 import polars as pl
 import pytest
 
 from connectors import quarantine
-from pipelines.warehouse import WarehousePaths, connect_read_only
+from pipelines.warehouse import WarehousePaths, connect_read_only, memory_limit
 from tests.pipeline.conftest import run_nightly
 from tests.pipeline.dbt_logs import dbt_runs
 from tests.pipeline.landing_runs import run_night
@@ -381,6 +382,8 @@ class Fleet:
     first_night: bool
     second_night: bool
     second_run_id: str
+    # Every DuckDB connection the two nights' Python opened: (database, read_only, config).
+    connections: list[tuple[str, bool, dict]]
 
     def query(self, sql: str, parameters: list | None = None) -> list[tuple]:
         with connect_read_only(self.paths) as connection:
@@ -402,11 +405,21 @@ def fleet(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Fleet]:
         patch.setenv("EMPREINTE_FACTOR_OVERRIDES", str(overrides))
         patch.setenv("EMPREINTE_AS_OF", AS_OF)
         patch.setenv("EMPREINTE_TIME_ZONE", "Europe/Paris")
+        connections: list[tuple[str, bool, dict]] = []
+        connect = duckdb.connect
+
+        def recorded(database: str = ":memory:", read_only: bool = False, config=None, **kw):
+            connections.append((str(database), read_only, dict(config or {})))
+            return connect(database, read_only=read_only, config=config or {}, **kw)
+
+        patch.setattr(duckdb, "connect", recorded)
         (exports / "alm_hardware.json").write_text(json.dumps(night_one()), encoding="utf-8")
         first = run_nightly()
         (exports / "alm_hardware.json").write_text(json.dumps(night_two()), encoding="utf-8")
         second = run_night()
-        yield Fleet(WarehousePaths.from_env(), first, second.success, second.run_id)
+        patch.setattr(duckdb, "connect", connect)
+        paths = WarehousePaths.from_env()
+        yield Fleet(paths, first, second.success, second.run_id, connections)
 
 
 def test_both_nights_publish(fleet: Fleet) -> None:
@@ -536,3 +549,18 @@ def test_the_second_night_parses_only_what_changed(fleet: Fleet) -> None:
     assert second_night["PartialParsingEnabled"] == (
         "Partial parsing enabled: 0 files deleted, 0 files added, 1 files changed."
     )
+
+
+def test_every_connection_the_night_opens_stays_within_the_memory_limit(fleet: Fleet) -> None:
+    """DuckDB without a limit allows itself 80% of the machine and keeps cached every block a
+    query reads: at L the quality gates' scans of the fact table held 18 GiB. Every connection
+    the night's own Python opens (the build, the published file, the gates' reads) carries the
+    pipeline's limit; dbt's carry it through profiles.yml."""
+    opened = {(Path(database).name, read_only) for database, read_only, _ in fleet.connections}
+    assert ("warehouse.duckdb", True) in opened and ("warehouse.duckdb", False) in opened
+    unbounded = [
+        (database, read_only)
+        for database, read_only, config in fleet.connections
+        if config.get("memory_limit") != memory_limit()
+    ]
+    assert unbounded == []
