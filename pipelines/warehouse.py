@@ -227,8 +227,10 @@ def prepare_build(paths: WarehousePaths, *, from_published: bool) -> None:
 
 def sqlalchemy_url(paths: WarehousePaths) -> str:
     """The published warehouse's SQLAlchemy URL (``duckdb-engine``), read-only and without
-    external access, as Superset and other SQLAlchemy-based tools open it."""
-    query = "&".join(f"{name}={str(value).lower()}" for name, value in READER_CONFIG.items())
+    external access, within ``memory_limit``, as Superset and other SQLAlchemy-based tools
+    open it."""
+    config = {**READER_CONFIG, "memory_limit": memory_limit()}
+    query = "&".join(f"{name}={str(value).lower()}" for name, value in config.items())
     return f"duckdb:///{paths.warehouse}?{query}"
 
 

@@ -109,6 +109,10 @@ def test_sqlalchemy_opens_the_warehouse_read_only(paths: WarehousePaths, stateme
             ROWS_PER_VERSION
         )
         assert "fct_footprint" in sa.inspect(connection).get_table_names(schema="marts")
+        # The pipeline's limit, not DuckDB's default (80% of the machine, which it fills with
+        # the blocks it reads).
+        limit = sa.text("select current_setting('memory_limit')")
+        assert connection.execute(limit).scalar() == "1.8 GiB"  # 2GB
         with pytest.raises(sa.exc.DBAPIError):
             connection.execute(sa.text(statement.format(folder=paths.data_dir)))
     engine.dispose()
