@@ -14,6 +14,7 @@ import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
 
 from pipelines.config_file import configured_dbt_vars
+from pipelines.memory import release_freed_memory, resident_mib
 from pipelines.resources import WarehouseResource
 from pipelines.variant_builds import nightly_dbt_environment
 from pipelines.warehouse import full_rebuild_asked, prepare_build, published_code_version
@@ -152,4 +153,9 @@ def dbt_models(
     # The data tests judge tonight's rows; the unit tests judge the SQL, which a night does not
     # change: they run in `make test` (tests/pipeline/test_dbt_unit_tests.py), as dbt advises.
     build = ["build", "--exclude-resource-type", "unit_test", "--vars", dbt_vars]
+    before = resident_mib()
+    if release_freed_memory() and before is not None:
+        context.log.info(
+            f"before dbt: {before:,.0f} MiB resident, {resident_mib():,.0f} after release"
+        )
     yield from dbt.cli(build, context=context, target_path=paths.dbt_target).stream()
