@@ -20,6 +20,9 @@ from factors.schema import CRITERION_UNITS, MATCH_LEVELS, NOT_COVERED
 
 WAREHOUSE_ENV = "EMPREINTE_WAREHOUSE"
 DEFAULT_WAREHOUSE = "data/warehouse.duckdb"
+# The pipeline's DuckDB memory limit (pipelines.warehouse.memory_limit): without one, DuckDB
+# allows itself 80% of the machine and keeps cached every block of the fact table it reads.
+MEMORY_LIMIT_ENV, DEFAULT_MEMORY_LIMIT = "EMPREINTE_DUCKDB_MEMORY_LIMIT", "2GB"
 EMBODIED_STAGES = ("manufacturing", "distribution", "end_of_life")
 
 
@@ -28,7 +31,8 @@ def coverage(warehouse: Path | str | None = None) -> str:
     path = Path(warehouse or os.environ.get(WAREHOUSE_ENV) or DEFAULT_WAREHOUSE)
     if not path.exists():
         raise FileNotFoundError(f"{path}: no published warehouse (run the pipeline first)")
-    with duckdb.connect(str(path), read_only=True) as connection:
+    limit = os.environ.get(MEMORY_LIMIT_ENV, "").strip() or DEFAULT_MEMORY_LIMIT
+    with duckdb.connect(str(path), read_only=True, config={"memory_limit": limit}) as connection:
         assets = _table(connection, "dim_hardware_assets")
         footprint = _table(connection, "fct_footprint")
         levels = _frame(connection, LEVELS_SQL.format(assets=assets, footprint=footprint))

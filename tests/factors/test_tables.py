@@ -121,7 +121,7 @@ def test_unknown_country_in_override_is_left_out_and_reported(lake: Path, tmp_pa
         validate(overrides)
 
 
-def test_coverage_reads_the_published_mart(tmp_path: Path) -> None:
+def test_coverage_reads_the_published_mart(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = tmp_path / "warehouse.duckdb"
     with duckdb.connect(str(path)) as connection:
         connection.execute("""
@@ -140,7 +140,19 @@ def test_coverage_reads_the_published_mart(tmp_path: Path) -> None:
                 ('t1', null, 'climate_change', 'amortised', 5.0, 'transport')
             ) as t(item_id, match_level, criterion, method, value, source_kind)
         """)
+    opened: list[dict] = []
+    connect = duckdb.connect
+
+    def recorded(database: str, read_only: bool = False, config: dict | None = None):
+        opened.append(config or {})
+        return connect(database, read_only=read_only, config=config or {})
+
+    monkeypatch.setattr(duckdb, "connect", recorded)
+    monkeypatch.delenv("EMPREINTE_DUCKDB_MEMORY_LIMIT", raising=False)
     text = coverage(path)
+    # Within the pipeline's memory limit: a read of the L fact table would otherwise keep up to
+    # 80% of the machine's memory.
+    assert opened == [{"memory_limit": "2GB"}]
     stated, levels = text.split("\n\n")
     lines = {line.split()[0]: line.split() for line in levels.splitlines()[1:]}
     assert lines["model"][1:3] == ["1", "25.0%"] and lines["model"][4] == "25.0%"
