@@ -2,7 +2,7 @@
 
 The landing and factor steps free most of what they took, but glibc keeps the freed pages of
 its heap mapped: through the dbt run, the longest step, they would count in the night's peak
-beside dbt's own process (docs/performance.md, "Memory at L").
+beside dbt's own process (docs/performance.md, L, "The third run").
 """
 
 from __future__ import annotations
