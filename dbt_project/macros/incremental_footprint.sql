@@ -39,23 +39,59 @@
         or built.code_version is distinct from {{ quoted_or_null(var('code_version', '')) }}
 {%- endmacro %}
 
-{#- Pre-hooks: the rows about to be computed again leave the table first. -#}
-{% macro footprint_rows_replaced_deleted() -%}
-    {%- if footprint_rows_kept() -%}
-        delete from {{ this }} as kept
-        using ({{ footprint_years_rebuilt() }}) as rebuilt
-        where
-            kept.source_kind = 'hardware_asset'
-            and kept.item_id = rebuilt.asset_id
-            and kept.reporting_year = rebuilt.reporting_year
-    {%- elif execute and is_incremental() -%}
-        delete from {{ this }}
-    {%- endif -%}
+{#- The asset-years to compute again, kept for the night's build (the pre-hook fills it). -#}
+{% macro footprint_rebuilt() -%}
+    {{ return(footprint_state().incorporate(path={'identifier': 'fct_footprint_rebuilt'})) }}
 {%- endmacro %}
 
-{% macro footprint_activity_rows_deleted() -%}
-    {%- if footprint_rows_kept() -%}
-        delete from {{ this }} where source_kind != 'hardware_asset'
+{#-
+    Pre-hook, before the model's transaction: the rows about to be computed again leave the
+    table (the changed asset-years' device rows and every other source's; every row when the
+    record is missing). DuckDB keeps a delete's version information in memory until the next
+    checkpoint, where memory_limit cannot spill it: about 17 KB for each 2,048 rows of the table
+    it touches, and these rows are spread over the whole table. At L (690 million rows) one
+    delete would need 5.6 GB and fails within 2GB (docs/performance.md). So the table is
+    deleted from in slices of rowids, each committed and checkpointed before the next:
+    EMPREINTE_DELETE_SLICE_ROWS rows (16,777,216: about 140 MB held at most). A night that fails
+    after it leaves a build that is never published.
+-#}
+{% macro footprint_rows_replaced_deleted() -%}
+    {{ return(adapter.dispatch('footprint_rows_replaced_deleted', 'empreinte')()) }}
+{%- endmacro %}
+
+{% macro default__footprint_rows_replaced_deleted() -%}
+    {#- Incremental on DuckDB only: elsewhere the table is rebuilt whole. -#}
+{%- endmacro %}
+
+{% macro duckdb__footprint_rows_replaced_deleted() -%}
+    {%- if execute and is_incremental() -%}
+        {%- set kept = footprint_rows_kept() -%}
+        {%- set slice_rows = env_var('EMPREINTE_DELETE_SLICE_ROWS', '16777216') | int -%}
+        {%- set last_row = run_query(
+            'select coalesce(max(rowid), 0) from ' ~ this
+        ).columns[0].values()[0] -%}
+        {#- The queries above opened a transaction; the slices commit one by one. -#}
+        {%- do adapter.commit() -%}
+        {%- if kept %}
+            create or replace table {{ footprint_rebuilt() }} as {{ footprint_years_rebuilt() }};
+        {%- endif %}
+        {%- for first_row in range(0, last_row + 1, slice_rows) %}
+            delete from {{ this }} as old
+            where
+                old.rowid >= {{ first_row }} and old.rowid < {{ first_row + slice_rows }}
+                {%- if kept %}
+                    and (
+                        old.source_kind != 'hardware_asset'
+                        or exists (
+                            select 1 from {{ footprint_rebuilt() }} as rebuilt
+                            where
+                                old.item_id = rebuilt.asset_id
+                                and old.reporting_year = rebuilt.reporting_year
+                        )
+                    )
+                {%- endif %};
+            checkpoint;
+        {%- endfor %}
     {%- endif -%}
 {%- endmacro %}
 
@@ -77,17 +113,14 @@
         reporting_year,
         fingerprint,
         cast({{ quoted_or_null(var('code_version', '')) }} as varchar) as code_version
-    from {{ ref('int_hardware_asset_years_fingerprinted') }}
+    from {{ ref('int_hardware_asset_years_fingerprinted') }};
+    drop table if exists {{ footprint_rebuilt() }}
 {%- endmacro %}
 
 {#-
-    Post-hook, once the build has committed. DuckDB keeps the version information of a
-    transaction's deletes and appends in memory until the next checkpoint, where its
-    memory_limit cannot spill it: about 17 KB for each 2,048 rows of the table they touch. An
-    incremental night deletes rows spread over the whole table (the changed asset-years, every
-    other source); at M (69 million rows) the key's uniqueness test that follows ran out of
-    memory (a tenth of the assets rewritten by hand left 571 MB pinned; 14 MB after a
-    checkpoint). The checkpoint writes the changes to the file and frees that memory.
+    Post-hook, once the build has committed: the appended rows and the record go to the file in
+    a checkpoint, so the tests that follow start with none of the night's changes held in
+    memory (the deletes were checkpointed slice by slice: footprint_rows_replaced_deleted).
 -#}
 {% macro footprint_checkpointed() -%}
     {{ return(adapter.dispatch('footprint_checkpointed', 'empreinte')()) }}

@@ -6,6 +6,7 @@ row of the other sources. Its rows must be the rows a full rebuild of the same l
 from __future__ import annotations
 
 import json
+import re
 from datetime import date
 from pathlib import Path
 
@@ -19,6 +20,7 @@ from tests.pipeline.conftest import point_at, run_nightly
 from tests.pipeline.dbt_logs import dbt_runs, statements
 
 SEED, SCALE = 23, 0.02
+DELETE_SLICE_VARIABLE, SLICE_ROWS = "EMPREINTE_DELETE_SLICE_ROWS", 16_384
 
 
 def fct_footprint_file(paths: WarehousePaths) -> Path:
@@ -31,7 +33,7 @@ def computed_only_changes(paths: WarehousePaths) -> bool:
     (its SQL as dbt ran it, from run_results.json)."""
     results = json.loads((paths.dbt_target / "run_results.json").read_text())
     (node,) = [r for r in results["results"] if r["unique_id"] == "model.empreinte.fct_footprint"]
-    return "fct_footprint_built_from" in node["compiled_code"]
+    return "fct_footprint_rebuilt" in node["compiled_code"]
 
 
 def asset_years_changed(before: Path, after: Path) -> tuple[int, int]:
@@ -64,6 +66,11 @@ def rows_differing(first: Path, second: Path) -> tuple[int, int]:
         )
 
 
+def rows_in(version: Path) -> int:
+    with duckdb.connect(str(version), read_only=True) as connection:
+        return connection.execute("select count(*) from marts.fct_footprint").fetchall()[0][0]
+
+
 def rows_of(version: Path, item_id: str) -> int:
     with duckdb.connect(str(version), read_only=True) as connection:
         return connection.execute(
@@ -94,6 +101,8 @@ def test_an_incremental_night_gives_the_rows_of_a_full_rebuild(
         )
         fake.store.delete("alm_hardware", deleted["sys_id"])
         monkeypatch.setenv("EMPREINTE_AS_OF", "2026-11-15")
+        # Slices of 16,384 rows, so the deletes go in several (macros/incremental_footprint.sql).
+        monkeypatch.setenv(DELETE_SLICE_VARIABLE, str(SLICE_ROWS))
         assert run_nightly()
         incremental = fct_footprint_file(paths)
         assert computed_only_changes(paths)
@@ -101,6 +110,12 @@ def test_an_incremental_night_gives_the_rows_of_a_full_rebuild(
         # (macros/incremental_footprint.sql: footprint_checkpointed).
         fct_footprint = statements(dbt_runs(paths)[-1], "fct_footprint")
         assert fct_footprint[-2:] == ["COMMIT", "checkpoint"]
+        # The rows left in slices of rowids, each committed and checkpointed before the next,
+        # outside the model's transaction (the queries before them committed).
+        (deletes,) = [sql for sql in fct_footprint if "delete from" in sql]
+        slices = re.findall(r"delete from [^;]*;\s*checkpoint;", deletes)
+        assert len(slices) == (rows_in(first) - 1) // SLICE_ROWS + 1 > 2, len(slices)
+        assert fct_footprint[fct_footprint.index(deletes) - 1] == "COMMIT"
 
         monkeypatch.setenv(FULL_REBUILD_VARIABLE, "1")
         assert run_nightly()

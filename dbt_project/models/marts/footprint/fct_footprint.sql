@@ -2,10 +2,7 @@
     materialized=('incremental' if target.type == 'duckdb' else 'table'),
     incremental_strategy='append',
     on_schema_change='fail',
-    pre_hook=[
-        "{{ footprint_rows_replaced_deleted() }}",
-        "{{ footprint_activity_rows_deleted() }}",
-    ],
+    pre_hook=before_begin("{{ footprint_rows_replaced_deleted() }}"),
     post_hook=[
         "{{ footprint_state_recorded() }}",
         after_commit("{{ footprint_checkpointed() }}"),
@@ -83,7 +80,7 @@ hardware as (
     from impacts
     inner join assets on impacts.asset_id = assets.asset_id
     {%- if footprint_rows_kept() %}
-        inner join ({{ footprint_years_rebuilt() }}) as rebuilt
+        inner join {{ footprint_rebuilt() }} as rebuilt
             on
                 impacts.asset_id = rebuilt.asset_id
                 and impacts.reporting_year = rebuilt.reporting_year
