@@ -76,20 +76,22 @@
             create or replace table {{ footprint_rebuilt() }} as {{ footprint_years_rebuilt() }};
         {%- endif %}
         {%- for first_row in range(0, last_row + 1, slice_rows) %}
-            delete from {{ this }} as old
-            where
+            {%- set in_slice -%}
                 old.rowid >= {{ first_row }} and old.rowid < {{ first_row + slice_rows }}
-                {%- if kept %}
-                    and (
-                        old.source_kind != 'hardware_asset'
-                        or exists (
-                            select 1 from {{ footprint_rebuilt() }} as rebuilt
-                            where
-                                old.item_id = rebuilt.asset_id
-                                and old.reporting_year = rebuilt.reporting_year
-                        )
-                    )
-                {%- endif %};
+            {%- endset %}
+            {%- if kept %}
+                delete from {{ this }} as old
+                using {{ footprint_rebuilt() }} as rebuilt
+                where
+                    {{ in_slice }}
+                    and old.source_kind = 'hardware_asset'
+                    and old.item_id = rebuilt.asset_id
+                    and old.reporting_year = rebuilt.reporting_year;
+                delete from {{ this }} as old
+                where {{ in_slice }} and old.source_kind != 'hardware_asset';
+            {%- else %}
+                delete from {{ this }} as old where {{ in_slice }};
+            {%- endif %}
             checkpoint;
         {%- endfor %}
     {%- endif -%}
