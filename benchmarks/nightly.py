@@ -18,9 +18,9 @@ from connectors.servicenow.fake.server import DEFAULT_PASSWORD, DEFAULT_USER
 AS_OF = "2026-11-01"
 
 
-def night(data_dir: Path, env: dict[str, str]) -> dict[str, Any]:
-    """One ``empreinte run`` into ``data_dir`` with ``env``; its figures (a night that fails is
-    recorded with its last output, and what it left is measured after it)."""
+def night(data_dir: Path, env: dict[str, str], as_of: str = AS_OF) -> dict[str, Any]:
+    """One ``empreinte run`` into ``data_dir`` with ``env``, as of ``as_of``; its figures (a
+    night that fails is recorded with its last output, and what it left is measured after it)."""
     dagster_home = data_dir / "dagster"
     dagster_home.mkdir(parents=True, exist_ok=True)
     measured = run(
@@ -28,7 +28,7 @@ def night(data_dir: Path, env: dict[str, str]) -> dict[str, Any]:
         env={
             **env,
             "EMPREINTE_DATA_DIR": str(data_dir),
-            "EMPREINTE_AS_OF": AS_OF,
+            "EMPREINTE_AS_OF": as_of,
             "DAGSTER_HOME": str(dagster_home),
         },
         check=False,

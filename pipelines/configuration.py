@@ -20,6 +20,7 @@ from dotenv import dotenv_values
 
 from connectors.servicenow.settings import ServiceNowSettings, SettingsError
 from pipelines.config_file import load_config
+from pipelines.incremental import compact_at_from_env
 from pipelines.lock import wait_seconds_from_env
 from pipelines.mart_gates import band_from_env
 from pipelines.published import keep_from_env
@@ -55,6 +56,7 @@ VARIABLES: tuple[str, ...] = (
     "EMPREINTE_LOCK_WAIT_SECONDS",
     "EMPREINTE_KEEP_PUBLISHED",
     "EMPREINTE_FULL_REBUILD",
+    "EMPREINTE_COMPACT_AT",
     "EMPREINTE_VOLUME_BAND",
     MEMORY_LIMIT_VARIABLE,
     "DAGSTER_HOME",
@@ -91,6 +93,7 @@ def check_settings(*, needs_instance: bool) -> None:
         _check_factor_set,
         wait_seconds_from_env,
         keep_from_env,
+        compact_at_from_env,
         band_from_env,
         _check_memory_limit,
         _check_schedule,

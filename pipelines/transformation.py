@@ -14,10 +14,11 @@ import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
 
 from pipelines.config_file import configured_dbt_vars
+from pipelines.incremental import full_build_reason
 from pipelines.memory import release_freed_memory, resident_mib
 from pipelines.resources import WarehouseResource
 from pipelines.variant_builds import nightly_dbt_environment
-from pipelines.warehouse import full_rebuild_asked, prepare_build, published_code_version
+from pipelines.warehouse import prepare_build
 
 DBT_PROJECT_DIR = Path(__file__).resolve().parents[1] / "dbt_project"
 # The Dagster run building the warehouse, for marts.warehouse_metadata.
@@ -128,17 +129,18 @@ def dbt_models(
     """Build the selected models into the build file and run their tests; publishing happens
     downstream. The build starts from a copy of the published warehouse and the last build's
     internal layers, so fct_footprint computes only the rows whose inputs changed; from an
-    empty file when the models or their configuration changed since the published build, or
-    when EMPREINTE_FULL_REBUILD asks."""
+    empty file when the models or their configuration changed since the published build, when
+    the rows computed again left too much of fct_footprint empty, or when EMPREINTE_FULL_REBUILD
+    asks (pipelines/incremental.py)."""
     paths = warehouse.paths
     configured = configured_dbt_vars()  # the configuration file's decisions (baseline year...)
     version = code_version(DBT_PROJECT_DIR, configured)
-    incremental = not full_rebuild_asked() and published_code_version(paths) == version
-    prepare_build(paths, from_published=context.is_subset or incremental)
+    full_build = full_build_reason(paths, version)
+    prepare_build(paths, from_published=context.is_subset or full_build is None)
     context.log.info(
-        "incremental build from the published warehouse"
-        if incremental
-        else "full build: the models changed, or no published build to start from"
+        f"full build: {full_build}"
+        if full_build
+        else "incremental build from the published warehouse"
     )
     # dbt runs as a subprocess and reads its inputs (the lake, the editions, the scenario runs
     # the decision marts compare), build file and DuckDB settings from its environment, and

@@ -21,7 +21,6 @@ PUBLISHED_SCHEMA = "marts"
 # Beside it, what fct_footprint's rows were computed from, for the next night's incremental
 # build (dbt_project/macros/incremental_footprint.sql); kept in the file, not exported.
 INCREMENTAL_STATE_SCHEMA = "incremental_state"
-FULL_REBUILD_VARIABLE = "EMPREINTE_FULL_REBUILD"
 # The marts a build must hold to be published; every relation of the schema is published.
 MARTS: tuple[str, ...] = (
     "fct_footprint",
@@ -182,29 +181,6 @@ def connect_within_limit(database: Path, *, read_only: bool = True) -> duckdb.Du
     return duckdb.connect(
         str(database), read_only=read_only, config={"memory_limit": memory_limit()}
     )
-
-
-def full_rebuild_asked() -> bool:
-    """True when ``EMPREINTE_FULL_REBUILD`` asks every night to rebuild every row."""
-    return os.environ.get(FULL_REBUILD_VARIABLE, "").strip().lower() in {"1", "true", "yes"}
-
-
-def published_code_version(paths: WarehousePaths) -> str | None:
-    """The version of the models the published fct_footprint was built with (None without a
-    published warehouse, or one published before incremental builds)."""
-    if not paths.warehouse.exists():
-        return None
-    with connect_read_only(paths) as connection:
-        found = connection.execute(
-            "select count(*) from duckdb_tables() where schema_name = ?"
-            " and table_name = 'fct_footprint_built_from'",
-            [INCREMENTAL_STATE_SCHEMA],
-        ).fetchall()[0][0]
-        if not found:
-            return None
-        return connection.execute(
-            f"select max(code_version) from {INCREMENTAL_STATE_SCHEMA}.fct_footprint_built_from"
-        ).fetchall()[0][0]
 
 
 def prepare_build(paths: WarehousePaths, *, from_published: bool) -> None:

@@ -248,6 +248,8 @@ def test_run_without_an_instance_names_the_missing_setting(tmp_path: Path) -> No
         ("EMPREINTE_SCHEDULE_CRON", "every night"),
         ("EMPREINTE_SCHEDULE_TIMEZONE", "Paris"),
         ("EMPREINTE_KEEP_PUBLISHED", "none"),
+        ("EMPREINTE_COMPACT_AT", "1.5"),
+        ("EMPREINTE_COMPACT_AT", "a quarter"),
         ("EMPREINTE_VOLUME_BAND", "-1"),
         ("EMPREINTE_LOCK_WAIT_SECONDS", "soon"),
         ("EMPREINTE_DUCKDB_MEMORY_LIMIT", "lots"),

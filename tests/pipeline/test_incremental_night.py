@@ -1,7 +1,8 @@
 """A night after a day of changes builds fct_footprint incrementally: the published warehouse
 is copied, and only the device rows of the asset-years whose inputs changed (a site move, a
 retirement, a deletion, the as-of date moving into the year) are computed again, with every
-row of the other sources. Its rows must be the rows a full rebuild of the same lake gives."""
+row of the other sources. Its rows must be the rows a full rebuild of the same lake gives, which
+the next night makes once the rows computed again leave too much of the table empty."""
 
 from __future__ import annotations
 
@@ -15,7 +16,8 @@ import pytest
 
 from connectors.servicenow.fake import FakeInstance
 from connectors.servicenow.fake.logs import write_logs
-from pipelines.warehouse import FULL_REBUILD_VARIABLE, WarehousePaths
+from pipelines.incremental import COMPACT_AT_VARIABLE, published_unused_share
+from pipelines.warehouse import WarehousePaths
 from tests.pipeline.conftest import point_at, run_nightly
 from tests.pipeline.dbt_logs import dbt_runs, statements
 
@@ -71,6 +73,14 @@ def rows_in(version: Path) -> int:
         return connection.execute("select count(*) from marts.fct_footprint").fetchall()[0][0]
 
 
+def rows_stored(version: Path) -> int:
+    """fct_footprint's rows in the file, the deleted ones DuckDB still stores included."""
+    with duckdb.connect(str(version), read_only=True) as connection:
+        return connection.execute(
+            "select estimated_size from duckdb_tables() where table_name = 'fct_footprint'"
+        ).fetchall()[0][0]
+
+
 def rows_of(version: Path, item_id: str) -> int:
     with duckdb.connect(str(version), read_only=True) as connection:
         return connection.execute(
@@ -117,10 +127,16 @@ def test_an_incremental_night_gives_the_rows_of_a_full_rebuild(
         assert len(slices) == (rows_in(first) - 1) // SLICE_ROWS + 1 > 2, len(slices)
         assert fct_footprint[fct_footprint.index(deletes) - 1] == "COMMIT"
 
-        monkeypatch.setenv(FULL_REBUILD_VARIABLE, "1")
+        # The rows deleted are still stored; once the file's room without a live row passes
+        # EMPREINTE_COMPACT_AT, the next night builds everything from an empty file
+        # (pipelines/incremental.py).
+        assert rows_stored(incremental) > rows_in(incremental)
+        assert published_unused_share(paths) > 0.01
+        monkeypatch.setenv(COMPACT_AT_VARIABLE, "0.01")
         assert run_nightly()
         rebuilt = fct_footprint_file(paths)
         assert not computed_only_changes(paths)
+        assert rows_stored(rebuilt) == rows_in(rebuilt), "written compact"
 
     assert len({first, incremental, rebuilt}) == 3, "each night published a version of its own"
     assert rows_differing(incremental, rebuilt) == (0, 0)
