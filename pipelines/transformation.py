@@ -130,8 +130,8 @@ def dbt_models(
     downstream. The build starts from a copy of the published warehouse and the last build's
     internal layers, so fct_footprint computes only the rows whose inputs changed; from an
     empty file when the models or their configuration changed since the published build, when
-    the rows computed again left too much of fct_footprint empty, or when EMPREINTE_FULL_REBUILD
-    asks (pipelines/incremental.py)."""
+    too much of the published file holds no live row, or when EMPREINTE_FULL_REBUILD asks
+    (pipelines/incremental.py)."""
     paths = warehouse.paths
     configured = configured_dbt_vars()  # the configuration file's decisions (baseline year...)
     version = code_version(DBT_PROJECT_DIR, configured)
