@@ -2,7 +2,7 @@
 is copied, and only the device rows of the asset-years whose inputs changed (a site move, a
 retirement, a deletion, the as-of date moving into the year) are computed again, with every
 row of the other sources. Its rows must be the rows a full rebuild of the same lake gives, which
-the next night makes once the rows computed again leave too much of the table empty."""
+the next night makes once too much of the published file holds no live row."""
 
 from __future__ import annotations
 
