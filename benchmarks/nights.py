@@ -23,29 +23,21 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-import duckdb
-
 from benchmarks import nightly
 from benchmarks.extraction import FakeProcess
 from benchmarks.run import REPO, RESULTS, SCALES, environment
-from pipelines.incremental import published_unused_share
+from pipelines.incremental import published_room
 from pipelines.warehouse import WarehousePaths
 
 
 def published_file(paths: WarehousePaths) -> dict[str, Any]:
     """The published file's size and what its fact table stores."""
-    database = paths.warehouse.resolve()
-    with duckdb.connect(str(database), read_only=True) as connection:
-        rows, stored = connection.execute(
-            "select count(*), (select estimated_size from duckdb_tables()"
-            " where schema_name = 'marts' and table_name = 'fct_footprint')"
-            " from marts.fct_footprint"
-        ).fetchall()[0]
+    room = published_room(paths)
     return {
-        "file_mb": database.stat().st_size / 1e6,
-        "fct_footprint_rows": rows,
-        "fct_footprint_rows_stored": stored,
-        "unused_share": published_unused_share(paths),
+        "file_mb": paths.warehouse.resolve().stat().st_size / 1e6,
+        "fct_footprint_rows": room.rows,
+        "fct_footprint_rows_stored": room.stored,
+        "unused_share": room.unused_share,
         "fct_footprint_parquet_mb": (paths.marts / "fct_footprint.parquet").stat().st_size / 1e6,
     }
 

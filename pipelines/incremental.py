@@ -14,6 +14,7 @@ everything from an empty file, which writes it compact again (docs/performance.m
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 
 from pipelines.warehouse import (
     INCREMENTAL_STATE_SCHEMA,
@@ -67,11 +68,28 @@ def published_code_version(paths: WarehousePaths) -> str | None:
         ).fetchall()[0][0]
 
 
-def published_unused_share(paths: WarehousePaths) -> float:
-    """The share of the published file that holds no live row: its free blocks, and the rows
-    deleted from fct_footprint that DuckDB still stores (``estimated_size`` counts them)."""
+@dataclass(frozen=True)
+class PublishedRoom:
+    """What the published file holds: fct_footprint's live rows and the rows it stores (the
+    deleted ones DuckDB keeps included: ``estimated_size``), and the file's used blocks."""
+
+    rows: int
+    stored: int
+    used_blocks: int
+    blocks: int
+
+    @property
+    def unused_share(self) -> float:
+        """The share of the file that holds no live row: free blocks and deleted rows."""
+        if not self.blocks or not self.stored:
+            return 0.0
+        return round(1 - (self.used_blocks / self.blocks) * (self.rows / self.stored), 6)
+
+
+def published_room(paths: WarehousePaths) -> PublishedRoom:
+    """The published file's room, as DuckDB reports it."""
     with connect_read_only(paths) as connection:
-        used, total = connection.execute(
+        used_blocks, blocks = connection.execute(
             "select used_blocks, total_blocks from pragma_database_size()"
             " where database_name = current_database()"
         ).fetchall()[0]
@@ -80,9 +98,13 @@ def published_unused_share(paths: WarehousePaths) -> float:
             f" and table_name = 'fct_footprint') from {PUBLISHED_SCHEMA}.fct_footprint",
             [PUBLISHED_SCHEMA],
         ).fetchall()[0]
-    if not total or not stored:
-        return 0.0
-    return round(1 - (used / total) * (rows / stored), 6)
+    return PublishedRoom(rows, stored, used_blocks, blocks)
+
+
+def published_unused_share(paths: WarehousePaths) -> float:
+    """The share of the published file that holds no live row: its free blocks, and the rows
+    deleted from fct_footprint that DuckDB still stores."""
+    return published_room(paths).unused_share
 
 
 def full_build_reason(paths: WarehousePaths, code_version: str) -> str | None:
