@@ -16,6 +16,7 @@ from connectors.servicenow.tables import TABLES
 from pipelines.cli import DAGSTER_YAML
 from pipelines.definitions import defs
 from pipelines.schedules import RECONCILIATION_RUN_CONFIG
+from pipelines.transformation import DBT_EXECUTABLE, DBT_PROJECT_DIR
 
 REPO = Path(__file__).resolve().parents[2]
 DAGSTER = str(Path(sys.executable).parent / "dagster")
@@ -274,3 +275,44 @@ def test_processes_loading_at_once_parse_the_project_once(tmp_path: Path) -> Non
             "nodes"
         ].values()
     }
+
+
+def test_no_dbt_run_sends_usage_events_to_dbt_labs(tmp_path: Path) -> None:
+    """dagster-dbt turns dbt's usage events off for the nights it starts; the project's own flag
+    turns them off for every other dbt run (scenarios, what-ifs, lint, `dbt docs generate`)."""
+    environment = {
+        name: value
+        for name, value in os.environ.items()
+        if name not in ("DBT_SEND_ANONYMOUS_USAGE_STATS", "DO_NOT_TRACK")
+    }
+    project = str(DBT_PROJECT_DIR)
+    logging = [
+        "--log-path",
+        str(tmp_path),
+        "--log-level-file",
+        "debug",
+        "--log-format-file",
+        "json",
+    ]
+    subprocess.run(
+        [
+            DBT_EXECUTABLE,
+            "debug",
+            "--config-dir",
+            "--project-dir",
+            project,
+            "--profiles-dir",
+            project,
+            *logging,
+        ],
+        env=environment,
+        check=True,
+        capture_output=True,
+    )
+    lines = (tmp_path / "dbt.log").read_text(encoding="utf-8").splitlines()
+    events = [json.loads(line) for line in lines]
+    (arguments,) = [
+        event["data"]["args"] for event in events if event["info"]["name"] == "MainReportArgs"
+    ]
+    assert arguments["send_anonymous_usage_stats"] == "False"
+    assert not [event for event in events if event["info"]["name"] == "SendingEvent"]

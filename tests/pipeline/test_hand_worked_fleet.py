@@ -43,7 +43,7 @@ import pytest
 from connectors import quarantine
 from pipelines.warehouse import WarehousePaths, connect_read_only, memory_limit
 from tests.pipeline.conftest import run_nightly
-from tests.pipeline.dbt_logs import dbt_runs
+from tests.pipeline.dbt_logs import dbt_runs, keep_sql_statements
 from tests.pipeline.landing_runs import run_night
 
 AS_OF = "2025-03-01"
@@ -405,6 +405,7 @@ def fleet(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Fleet]:
         patch.setenv("EMPREINTE_FACTOR_OVERRIDES", str(overrides))
         patch.setenv("EMPREINTE_AS_OF", AS_OF)
         patch.setenv("EMPREINTE_TIME_ZONE", "Europe/Paris")
+        keep_sql_statements(patch)  # the parse events the second night's test reads
         connections: list[tuple[str, bool, dict]] = []
         connect = duckdb.connect
 

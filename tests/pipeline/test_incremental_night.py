@@ -19,7 +19,7 @@ from connectors.servicenow.fake.logs import write_logs
 from pipelines.incremental import COMPACT_AT_VARIABLE, published_unused_share
 from pipelines.warehouse import WarehousePaths
 from tests.pipeline.conftest import point_at, run_nightly
-from tests.pipeline.dbt_logs import dbt_runs, statements
+from tests.pipeline.dbt_logs import dbt_runs, keep_sql_statements, statements
 
 SEED, SCALE = 23, 0.02
 DELETE_SLICE_VARIABLE, SLICE_ROWS = "EMPREINTE_DELETE_SLICE_ROWS", 16_384
@@ -94,6 +94,7 @@ def test_an_incremental_night_gives_the_rows_of_a_full_rebuild(
     write_logs(tmp_path / "logs", seed=SEED, scale=SCALE, as_of=date(2026, 11, 1))
     with FakeInstance(seed=SEED, scale=SCALE) as fake:
         paths = point_at(monkeypatch, fake, tmp_path)
+        keep_sql_statements(monkeypatch)  # the incremental night's deletes, read below
         assert run_nightly()
         first = fct_footprint_file(paths)
         assert not computed_only_changes(paths), "the first night builds every row"
