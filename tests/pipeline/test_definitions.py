@@ -286,29 +286,10 @@ def test_no_dbt_run_sends_usage_events_to_dbt_labs(tmp_path: Path) -> None:
         if name not in ("DBT_SEND_ANONYMOUS_USAGE_STATS", "DO_NOT_TRACK")
     }
     project = str(DBT_PROJECT_DIR)
-    logging = [
-        "--log-path",
-        str(tmp_path),
-        "--log-level-file",
-        "debug",
-        "--log-format-file",
-        "json",
-    ]
-    subprocess.run(
-        [
-            DBT_EXECUTABLE,
-            "debug",
-            "--config-dir",
-            "--project-dir",
-            project,
-            "--profiles-dir",
-            project,
-            *logging,
-        ],
-        env=environment,
-        check=True,
-        capture_output=True,
-    )
+    command = [DBT_EXECUTABLE, "debug", "--config-dir", "--project-dir", project]
+    command += ["--profiles-dir", project, "--log-path", str(tmp_path)]
+    command += ["--log-level-file", "debug", "--log-format-file", "json"]
+    subprocess.run(command, env=environment, check=True, capture_output=True)
     lines = (tmp_path / "dbt.log").read_text(encoding="utf-8").splitlines()
     events = [json.loads(line) for line in lines]
     (arguments,) = [
