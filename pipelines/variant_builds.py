@@ -41,6 +41,11 @@ from pipelines.warehouse import (
 )
 
 DBT_PROJECT_DIR = Path(__file__).resolve().parents[1] / "dbt_project"
+# dbt's own variable for the level of its log file. At dbt's default, debug, the file holds
+# every SQL statement: about 10 MB and 6 s of each build, whatever the fleet's size. The builds
+# log at info unless it is set (`debug` to see the statements).
+DBT_FILE_LOG_LEVEL_VARIABLE = "DBT_LOG_LEVEL_FILE"
+DBT_FILE_LOG_LEVELS = ("debug", "info", "warn", "error", "none")
 RUN_SCHEMA = {
     "scenario_name": pl.String,
     "scenario_title": pl.String,
@@ -138,8 +143,9 @@ def dbt_environment(
 ) -> dict[str, str]:
     """The environment every dbt build runs with (the nightly, the scratch builds, the tests and
     the benchmarks): what it reads (the lake, the editions archive, the scenario runs) and where
-    it writes (the build file, its internal layers, DuckDB's spill folder and memory limit).
-    The runs folder gets its schema file, without which dbt's glob over it matches nothing."""
+    it writes (the build file, its internal layers, DuckDB's spill folder and memory limit), and
+    the level of dbt's log file. The runs folder gets its schema file, without which dbt's glob
+    over it matches nothing."""
     ensure_runs_schema(runs)
     return {
         "EMPREINTE_LAKE": str(lake),
@@ -149,6 +155,7 @@ def dbt_environment(
         "EMPREINTE_INTERNAL_DB": str(internal),
         "EMPREINTE_DUCKDB_TEMP_DIR": str(temp_directory),
         MEMORY_LIMIT_VARIABLE: memory_limit(),
+        DBT_FILE_LOG_LEVEL_VARIABLE: os.environ.get(DBT_FILE_LOG_LEVEL_VARIABLE) or "info",
     }
 
 

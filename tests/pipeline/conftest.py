@@ -13,7 +13,6 @@ import pytest
 from connectors.servicenow.fake import FakeInstance
 from connectors.servicenow.fake.logs import write_logs
 from pipelines.warehouse import WarehousePaths
-from tests.pipeline.dbt_logs import FILE_LOG_LEVEL_VARIABLE
 from tests.pipeline.landing_runs import run_night
 
 SEED = 7
@@ -60,15 +59,6 @@ def point_at(
 def run_nightly() -> bool:
     """Materialise every asset through Dagster, as `empreinte run` does; whether it succeeded."""
     return run_night().success
-
-
-@pytest.fixture(scope="session", autouse=True)
-def dbt_file_log_at_info() -> Iterator[None]:
-    """dbt's log file at info rather than its debug level: the same nights, without the 6 s each
-    spends writing every statement (``dbt_logs.py``); set before any night of the session."""
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv(FILE_LOG_LEVEL_VARIABLE, "info")
-        yield
 
 
 @pytest.fixture(scope="session")

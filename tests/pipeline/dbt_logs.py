@@ -1,10 +1,8 @@
 """The events the nightly dbt run logged (``dbt.log`` in ``WarehousePaths.dbt_target``, as JSON
 lines; dbt rotates the file at 10 MB into ``dbt.log.1``, ``dbt.log.2``...).
 
-dbt writes that file at its debug level unless told otherwise, as in a deployment: every SQL
-statement, about 10 MB and 6 s of each night's dbt run, whatever the fleet's size. The pipeline
-tests write it at info (``pipeline/conftest.py``); the tests that read the statements a night
-sent ask for them with ``keep_sql_statements``.
+The builds write that file at info (``pipelines/variant_builds.py``); the tests that read the
+SQL statements a night sent ask for dbt's debug level with ``keep_sql_statements``.
 """
 
 from __future__ import annotations
@@ -16,17 +14,16 @@ from typing import Any
 
 import pytest
 
+from pipelines.variant_builds import DBT_FILE_LOG_LEVEL_VARIABLE
 from pipelines.warehouse import WarehousePaths
 
-# dbt's own variable for the level of its log file.
-FILE_LOG_LEVEL_VARIABLE = "DBT_LOG_LEVEL_FILE"
 _COMMENT = re.compile(r"^/\*.*?\*/\s*", re.DOTALL)  # dbt's query comment before each statement
 
 
 def keep_sql_statements(patch: pytest.MonkeyPatch) -> None:
     """Have the nights run under ``patch`` log every SQL statement and parse event (dbt's
-    debug level, its default)."""
-    patch.setenv(FILE_LOG_LEVEL_VARIABLE, "debug")
+    debug level)."""
+    patch.setenv(DBT_FILE_LOG_LEVEL_VARIABLE, "debug")
 
 
 def _rotation(path: Path) -> int:

@@ -253,6 +253,7 @@ def test_run_without_an_instance_names_the_missing_setting(tmp_path: Path) -> No
         ("EMPREINTE_VOLUME_BAND", "-1"),
         ("EMPREINTE_LOCK_WAIT_SECONDS", "soon"),
         ("EMPREINTE_DUCKDB_MEMORY_LIMIT", "lots"),
+        ("DBT_LOG_LEVEL_FILE", "verbose"),
         ("EMPREINTE_FACTOR_SET", "no-such-set"),
     ],
 )

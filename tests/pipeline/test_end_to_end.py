@@ -14,6 +14,7 @@ import pytest
 
 from pipelines.warehouse import WarehousePaths, connect_read_only
 from tests.pipeline.conftest import AS_OF, PipelineRun, run_nightly
+from tests.pipeline.dbt_logs import dbt_runs
 
 
 def query(paths: WarehousePaths, sql: str, parameters: list | None = None) -> list[tuple]:
@@ -42,6 +43,14 @@ def test_the_pipeline_publishes_a_warehouse(pipeline_run: PipelineRun) -> None:
     assert not pipeline_run.paths.build.exists(), "the build file is swapped, not copied"
     totals = mart_totals(pipeline_run.paths)
     assert sum(v for (method, _, _), v in totals.items() if method == "amortised") > 50_000
+
+
+def test_dbt_logs_what_each_node_did_not_every_statement(pipeline_run: PipelineRun) -> None:
+    """The night's dbt log file at info: each model's and test's result, not every statement
+    dbt sent (its debug default: about 10 MB and 6 s of each build, whatever the fleet's size)."""
+    events = [event for run in dbt_runs(pipeline_run.paths) for event in run]
+    assert {"LogModelResult", "LogTestResult"} <= {event["info"]["name"] for event in events}
+    assert {event["info"]["level"] for event in events} <= {"info", "warn", "error"}
 
 
 def test_both_methods_book_the_same_total_over_a_life(pipeline_run: PipelineRun) -> None:
