@@ -24,11 +24,17 @@ HOLD = (
     "    held = bytearray(size)\n"
     "    for offset in range(0, size, 4096):\n"
     "        held[offset] = 1\n"
-    "if kind == 'forked' and os.fork() == 0:\n"
+    "if kind != 'forked':\n"
+    "    time.sleep(1.0)\n"
+    "elif (child := os.fork()) == 0:\n"
     "    time.sleep(1.0)\n"
     "    os._exit(0)\n"
-    "time.sleep(1.0)\n"
+    "else:\n"
+    "    os.waitpid(child, 0)\n"
 )
+# The parent holds its pages until its child is gone: a parent freeing them while the child
+# still shares them would move their weight to the child between the sampler's reads of the two
+# processes (parent read first), and one sample could count them one and a half times.
 
 
 def _measured(kind: str, tmp_path: Path) -> Measured:
