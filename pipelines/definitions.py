@@ -11,7 +11,8 @@ from pipelines.publishing import published_editions, published_warehouse
 from pipelines.resources import ServiceNowResource, WarehouseResource
 from pipelines.schedules import nightly_job, nightly_schedule
 from pipelines.sensors import exports_sensor
-from pipelines.transformation import DBT_EXECUTABLE, dbt_models, dbt_project
+from pipelines.transformation import dbt_models, dbt_project
+from pipelines.variant_builds import DBT_EXECUTABLE
 
 defs = dg.Definitions(
     assets=[

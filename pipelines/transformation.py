@@ -4,8 +4,6 @@ import fcntl
 import hashlib
 import json
 import os
-import shutil
-import sys
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -17,14 +15,11 @@ from pipelines.config_file import configured_dbt_vars
 from pipelines.incremental import full_build_reason
 from pipelines.memory import release_freed_memory, resident_mib
 from pipelines.resources import WarehouseResource
-from pipelines.variant_builds import nightly_dbt_environment
+from pipelines.variant_builds import DBT_EXECUTABLE, DBT_PROJECT_DIR, nightly_dbt_environment
 from pipelines.warehouse import prepare_build
 
-DBT_PROJECT_DIR = Path(__file__).resolve().parents[1] / "dbt_project"
 # The Dagster run building the warehouse, for marts.warehouse_metadata.
 RUN_ID_VARIABLE = "EMPREINTE_RUN_ID"
-# The dbt installed beside this Python, so the pipeline runs without an activated environment.
-DBT_EXECUTABLE = shutil.which("dbt", path=str(Path(sys.executable).parent)) or "dbt"
 
 # What a parse reads: a manifest older than any of these describes other models.
 _PARSED = ("dbt_project.yml", "packages.yml", "profiles.yml", "models", "macros", "seeds", "tests")

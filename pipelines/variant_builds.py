@@ -41,6 +41,9 @@ from pipelines.warehouse import (
 )
 
 DBT_PROJECT_DIR = Path(__file__).resolve().parents[1] / "dbt_project"
+# The dbt installed beside this Python, so every build runs without an activated environment
+# (dagster-dbt would otherwise run the `dbt` on PATH).
+DBT_EXECUTABLE = shutil.which("dbt", path=str(Path(sys.executable).parent)) or "dbt"
 # dbt's own variable for the level of its log file. At dbt's default, debug, the file holds
 # every SQL statement: about 10 MB and 6 s of each build, whatever the fleet's size. The builds
 # log at info unless it is set (`debug` to see the statements).
@@ -97,11 +100,6 @@ class ScenarioPaths:
         return self.root / "scenarios.duckdb"
 
 
-def dbt_executable() -> str:
-    """The dbt installed beside this Python (as the Dagster assets run it)."""
-    return shutil.which("dbt", path=str(Path(sys.executable).parent)) or "dbt"
-
-
 def run_dbt(arguments: list[str], environment: dict[str, str], target: Path) -> None:
     """Run one dbt command on the project with its own target folder (the nightly's manifest
     is never touched); raise `VariantBuildError` with dbt's error lines when it fails. Models
@@ -109,7 +107,7 @@ def run_dbt(arguments: list[str], environment: dict[str, str], target: Path) -> 
     target.mkdir(parents=True, exist_ok=True)
     completed = subprocess.run(
         [
-            dbt_executable(),
+            DBT_EXECUTABLE,
             *arguments,
             "--exclude-resource-type",
             "test",

@@ -16,7 +16,7 @@ from connectors.servicenow.tables import TABLES
 from pipelines.cli import DAGSTER_YAML
 from pipelines.definitions import defs
 from pipelines.schedules import RECONCILIATION_RUN_CONFIG
-from pipelines.transformation import DBT_EXECUTABLE, DBT_PROJECT_DIR
+from pipelines.variant_builds import DBT_EXECUTABLE, DBT_PROJECT_DIR
 
 REPO = Path(__file__).resolve().parents[2]
 DAGSTER = str(Path(sys.executable).parent / "dagster")
