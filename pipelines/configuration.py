@@ -24,7 +24,7 @@ from pipelines.incremental import compact_at_from_env
 from pipelines.lock import wait_seconds_from_env
 from pipelines.mart_gates import band_from_env
 from pipelines.published import keep_from_env
-from pipelines.variant_builds import DBT_FILE_LOG_LEVEL_VARIABLE, DBT_FILE_LOG_LEVELS
+from pipelines.variant_builds import DBT_FILE_LOG_LEVEL_VARIABLE, dbt_file_log_level_from_env
 from pipelines.warehouse import MEMORY_LIMIT_VARIABLE, memory_limit
 
 ENV_FILE = ".env"
@@ -98,7 +98,7 @@ def check_settings(*, needs_instance: bool) -> None:
         compact_at_from_env,
         band_from_env,
         _check_memory_limit,
-        _check_dbt_file_log_level,
+        dbt_file_log_level_from_env,
         _check_schedule,
         load_config,  # the decisions' file (EMPREINTE_CONFIG), when there is one
     ]
@@ -186,15 +186,6 @@ def _check_factor_set() -> None:
     if name not in known:
         listed = ", ".join(sorted(known))
         raise SettingsError(f"EMPREINTE_FACTOR_SET: {name!r} is not a factor set (known: {listed})")
-
-
-def _check_dbt_file_log_level() -> None:
-    level = os.environ.get(DBT_FILE_LOG_LEVEL_VARIABLE)
-    if level and level not in DBT_FILE_LOG_LEVELS:
-        raise SettingsError(
-            f"{DBT_FILE_LOG_LEVEL_VARIABLE}: {level!r} is not a level of dbt's log file"
-            f" ({', '.join(DBT_FILE_LOG_LEVELS)})"
-        )
 
 
 def _check_memory_limit() -> None:

@@ -48,7 +48,7 @@ DBT_EXECUTABLE = shutil.which("dbt", path=str(Path(sys.executable).parent)) or "
 # every SQL statement: about 10 MB and 6 s of each build, whatever the fleet's size. The builds
 # log at info unless it is set (`debug` to see the statements).
 DBT_FILE_LOG_LEVEL_VARIABLE = "DBT_LOG_LEVEL_FILE"
-DBT_FILE_LOG_LEVELS = ("debug", "info", "warn", "error", "none")
+_DBT_FILE_LOG_LEVELS = ("debug", "info", "warn", "error", "none")
 RUN_SCHEMA = {
     "scenario_name": pl.String,
     "scenario_title": pl.String,
@@ -153,8 +153,19 @@ def dbt_environment(
         "EMPREINTE_INTERNAL_DB": str(internal),
         "EMPREINTE_DUCKDB_TEMP_DIR": str(temp_directory),
         MEMORY_LIMIT_VARIABLE: memory_limit(),
-        DBT_FILE_LOG_LEVEL_VARIABLE: os.environ.get(DBT_FILE_LOG_LEVEL_VARIABLE) or "info",
+        DBT_FILE_LOG_LEVEL_VARIABLE: dbt_file_log_level_from_env(),
     }
+
+
+def dbt_file_log_level_from_env() -> str:
+    """The level of dbt's log file for every build (``DBT_LOG_LEVEL_FILE``, default info)."""
+    level = os.environ.get(DBT_FILE_LOG_LEVEL_VARIABLE, "").strip() or "info"
+    if level not in _DBT_FILE_LOG_LEVELS:
+        raise ValueError(
+            f"{DBT_FILE_LOG_LEVEL_VARIABLE}: {level!r} is not a level of dbt's log file"
+            f" ({', '.join(_DBT_FILE_LOG_LEVELS)})"
+        )
+    return level
 
 
 def nightly_dbt_environment(paths: WarehousePaths) -> dict[str, str]:
