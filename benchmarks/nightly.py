@@ -10,10 +10,12 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import duckdb
 import requests
 
 from benchmarks.measure import run
 from connectors.servicenow.fake.server import DEFAULT_PASSWORD, DEFAULT_USER
+from connectors.servicenow.tables import TABLES_BY_NAME
 
 AS_OF = "2026-11-01"
 
@@ -77,6 +79,56 @@ def change_fleet(
                 f"{url}/api/now/table/alm_hardware/{row['sys_id']}", timeout=30
             ).raise_for_status()
     return {"assets": len(assets), "changed": cut, "deleted": len(picked) - cut}
+
+
+def change_exports(
+    folder: Path,
+    changed: float = 0.01,
+    deleted: float = 0.001,
+    seed: int = 7,
+    at: str = "2026-11-01 18:00:00",
+) -> dict[str, int]:
+    """The same day of work as ``change_fleet``, for an exports folder: ``changed`` of the
+    assets exported again (half moved to another site, half retired) in a new part
+    (``alm_hardware_<n>.csv``), and ``deleted`` of them in an export of ``sys_audit_delete``,
+    all dated ``at``. The files already there stay, as a deployment's folder keeps them (landed
+    once: the night skips them by their hash)."""
+    parts = sorted(folder.glob("alm_hardware*.csv"))
+    changes = folder / f"alm_hardware_{len(parts) + 1000}.csv"
+    audit = folder / f"sys_audit_delete_{len(parts) + 1000}.csv"
+    columns = ", ".join(f'"{name}"' for name in TABLES_BY_NAME["alm_hardware"].columns)
+    moved_columns = columns.replace('"sys_updated_on"', "? as sys_updated_on", 1)
+    with duckdb.connect() as connection:
+        connection.execute(
+            "create table assets as select *, row_number() over (order by md5(sys_id || ?)) as n"
+            " from read_csv(?, all_varchar = true, header = true)",
+            [str(seed), [str(part) for part in parts]],
+        )
+        total = connection.execute("select count(*) from assets").fetchone()[0]
+        cut, picked = round(total * changed), round(total * (changed + deleted))
+        connection.execute(
+            "create table sites as select location, row_number() over (order by location) - 1"
+            " as i from (select distinct location from assets where location is not null)"
+        )
+        sites = connection.execute("select count(*) from sites").fetchone()[0]
+        # Odd picks move to another site; even ones are retired, as change_fleet does.
+        connection.execute(
+            f"copy (select {moved_columns} from (select * replace ("
+            " case when n % 2 = 1 then (select location from sites where i = (n * 31) % ?)"
+            "  else location end as location,"
+            " case when n % 2 = 0 then '7' else install_status end as install_status,"
+            " case when n % 2 = 0 then 'disposed' else substatus end as substatus,"
+            " case when n % 2 = 0 then '2026-10-30' else retired end as retired)"
+            f" from assets where n <= ?)) to '{changes}' (format csv, header true)",
+            [at, sites, cut],
+        )
+        connection.execute(
+            "copy (select md5('deleted#' || sys_id) as sys_id, ? as sys_updated_on,"
+            " ? as sys_created_on, 'alm_hardware' as tablename, sys_id as documentkey"
+            f" from assets where n > ? and n <= ?) to '{audit}' (format csv, header true)",
+            [at, at, cut, picked],
+        )
+    return {"assets": total, "changed": cut, "deleted": picked - cut}
 
 
 def _all(session: requests.Session, url: str, table: str, fields: str) -> list[dict[str, str]]:

@@ -222,6 +222,7 @@ def _land_exports(exports_dir: Path, lake_dir: Path, specs: list[TableSpec]) -> 
             metadata={
                 "files": figures["files"],
                 "cells_flagged": figures["cells_flagged"],
+                "delete_markers": figures["delete_markers"],
                 "skipped": report.skipped,
                 "skipped_quarantined": report.skipped_quarantined,
             },

@@ -13,7 +13,7 @@ Two sources, both landing marker rows (key, deletion time as ``sys_updated_on``,
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -65,6 +65,28 @@ def land_markers(
     return landed.rows_landed
 
 
+def land_audited_markers(
+    audit_rows: pl.DataFrame, targets: Mapping[str, TableSpec], lake_dir: Path | str
+) -> dict[str, int]:
+    """Land a delete marker for each ``sys_audit_delete`` row (``tablename``, ``documentkey``,
+    deleted at ``sys_created_on``, else ``sys_updated_on``) whose table is in ``targets``;
+    return the markers landed per table. Rows for other tables are left out."""
+    markers: dict[str, int] = {}
+    for (table,), group in audit_rows.group_by("tablename"):
+        spec = targets.get(table)
+        if spec is None or group.is_empty():
+            continue
+        deleted_on = (
+            group.select(
+                pl.coalesce(pl.col("sys_created_on").replace("", None), pl.col("sys_updated_on"))
+            )
+            .to_series()
+            .to_list()
+        )
+        markers[table] = land_markers(spec, group["documentkey"].to_list(), deleted_on, lake_dir)
+    return markers
+
+
 def land_deletes(
     client: ServiceNowClient,
     lake_dir: Path | str,
@@ -93,20 +115,8 @@ def land_deletes(
             [{name: _text(record.get(name)) for name in audit.columns} for record in page.records],
             schema={name: pl.String for name in audit.columns},
         )
-        for (table,), group in rows.group_by("tablename"):
-            spec = targets.get(table)
-            if spec is None or group.is_empty():
-                continue  # the instance ignored the IN filter: not one of ours
-            deleted_on = (
-                group.select(
-                    pl.coalesce(
-                        pl.col("sys_created_on").replace("", None), pl.col("sys_updated_on")
-                    )
-                )
-                .to_series()
-                .to_list()
-            )
-            landed = land_markers(spec, group["documentkey"].to_list(), deleted_on, lake_dir)
+        # The instance may ignore the IN filter: rows for other tables are left out.
+        for table, landed in land_audited_markers(rows, targets, lake_dir).items():
             report.markers[table] = report.markers.get(table, 0) + landed
         land_table_batch(rows, audit, lake_dir)
         report.audit_rows += rows.height

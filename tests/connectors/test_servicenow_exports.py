@@ -124,6 +124,44 @@ def test_files_landed_once_and_parts_grouped(tmp_path, api_and_records) -> None:
     assert len(lake.batches(tmp_path / "lake", "servicenow", "alm_hardware")) == 2
 
 
+def test_an_exported_delete_audit_marks_its_records_deleted(tmp_path, api_and_records) -> None:
+    """An export of ``sys_audit_delete`` deletes what it names, as the Table API path does: one
+    asset gone; the row for a table not loaded and the one for a table not ours land no
+    marker."""
+    _, records = api_and_records
+    audit = table_spec("sys_audit_delete")
+    exports = tmp_path / "exports"
+    exports.mkdir()
+    write_csv(exports / "alm_hardware.csv", HARDWARE, records)
+    gone = records[3]["sys_id"]
+    audited = [
+        ("alm_hardware", gone),
+        ("cmdb_ci_computer", records[4]["sys_id"]),
+        ("incident", records[5]["sys_id"]),
+    ]
+    write_csv(
+        exports / "sys_audit_delete.csv",
+        audit,
+        [
+            {
+                "sys_id": f"{number:032x}",
+                "sys_updated_on": "2030-01-01 08:00:00",
+                "sys_created_on": "2030-01-01 08:00:00",
+                "tablename": table,
+                "documentkey": key,
+            }
+            for number, (table, key) in enumerate(audited, start=1)
+        ],
+    )
+    report = land_exports(exports, tmp_path / "lake", tables=(HARDWARE, audit))
+    assert report.markers == {"alm_hardware": 1}
+    assert report.for_table("alm_hardware")["delete_markers"] == 1
+    current = landed_state(tmp_path / "lake", HARDWARE)
+    assert gone not in current
+    assert len(current) == len(records) - 1
+    assert len(landed_state(tmp_path / "lake", audit)) == 3
+
+
 def test_personal_data_dropped_on_read(fixtures_dir) -> None:
     frame = read_export(
         fixtures_dir / "workarena_sys_user_display_100.json",

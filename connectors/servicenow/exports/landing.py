@@ -6,7 +6,8 @@ The exports folder holds one file per table, named after it, or numbered parts
 against the table's rules; its good rows land as one batch under ``<lake>/servicenow/<table>/``,
 its bad rows go to ``<lake>/_rejects/``. A file that cannot be read at all (encoding, structure,
 truncation, a hostile XML document...) is quarantined whole with its reasons, and the other
-files still land: no error of one file stops the folder.
+files still land: no error of one file stops the folder. The rows of a ``sys_audit_delete``
+file also land as delete markers in the tables they name, as the Table API path's deletes.
 
 The state remembers each file by its SHA-256: landed files under ``exports`` (landed once,
 whatever they are renamed to), quarantined ones under ``exports_quarantined``, apart, so a
@@ -28,6 +29,7 @@ import polars as pl
 
 from connectors import lake, quarantine
 from connectors.files import FileError
+from connectors.servicenow.deletes import AUDIT_TABLE, land_audited_markers
 from connectors.servicenow.exports.normalise import Normaliser
 from connectors.servicenow.exports.readers import (
     RawTable,
@@ -126,6 +128,8 @@ class ExportsReport:
     skipped: list[str] = field(default_factory=list)
     skipped_quarantined: list[str] = field(default_factory=list)
     ignored: list[str] = field(default_factory=list)
+    # Delete markers landed per table, from the rows of sys_audit_delete files.
+    markers: dict[str, int] = field(default_factory=dict)
     # File -> table, for every file landed or quarantined.
     tables: dict[str, str] = field(default_factory=dict)
 
@@ -141,6 +145,7 @@ class ExportsReport:
                 for name in files
                 if name in self.quarantined
             ],
+            "delete_markers": self.markers.get(table, 0),
         }
 
     def as_metadata(self) -> dict[str, Any]:
@@ -153,6 +158,7 @@ class ExportsReport:
             "skipped": self.skipped,
             "skipped_quarantined": self.skipped_quarantined,
             "ignored": self.ignored,
+            "markers": self.markers,
         }
 
 
@@ -189,7 +195,7 @@ def land_exports(
             report.skipped_quarantined.append(path.name)
             continue
         report.tables[path.name] = spec.name
-        entry = _land_file(path, spec, lake_dir, report, timezone, unresolved)
+        entry = _land_file(path, spec, lake_dir, report, timezone, unresolved, known)
         section = QUARANTINED if path.name in report.quarantined else LANDED
         state.set(section, digest, entry)
         (refused_hashes if section == QUARANTINED else landed_hashes)[digest] = entry
@@ -215,8 +221,11 @@ def _land_file(
     report: ExportsReport,
     timezone: str | None,
     unresolved: str,
+    known: dict[str, TableSpec],
 ) -> dict[str, Any]:
-    """Land (or quarantine) one file; return its state entry."""
+    """Land (or quarantine) one file; return its state entry. The landed rows of a
+    ``sys_audit_delete`` file become delete markers in the tables of ``known`` they name, as
+    the Table API path's deletes do."""
     now = datetime.now(UTC)
     try:
         values, as_read, ragged = read_file(path, spec, timezone=timezone, unresolved=unresolved)
@@ -246,6 +255,13 @@ def _land_file(
         shape_rejects=ragged,
     )
     report.landed[path.name] = landed.rows_landed
+    if spec.name == AUDIT_TABLE and landed.path is not None:
+        audited = pl.read_parquet(
+            landed.path, columns=["tablename", "documentkey", "sys_created_on", "sys_updated_on"]
+        )
+        targets = {name: known[name] for name in known if name != AUDIT_TABLE}
+        for table, markers in land_audited_markers(audited, targets, lake_dir).items():
+            report.markers[table] = report.markers.get(table, 0) + markers
     if landed.rows_rejected:
         report.rows_rejected[path.name] = landed.rows_rejected
         first = landed.rejects.filter(landed.rejects["outcome"] == "rejected").row(0, named=True)
