@@ -32,10 +32,11 @@ final as (
         reporting_year,
         year_starts_on,
         next_year_starts_on,
-        sum(
-            cast({{ days_between('period_starts_on', 'period_ends_on') }} as {{ type_double() }})
-            / {{ days_between('year_starts_on', 'next_year_starts_on') }}
-        ) as year_share
+        -- The days are summed before the division: a sum of whole numbers is exact in any
+        -- order, where a sum of fractions may differ in its last bit with the order the
+        -- engine adds them in (a night's rows must equal a full rebuild's, bit for bit).
+        cast(sum({{ days_between('period_starts_on', 'period_ends_on') }}) as {{ type_double() }})
+        / {{ days_between('year_starts_on', 'next_year_starts_on') }} as year_share
     from periods
     group by asset_id, reporting_year, year_starts_on, next_year_starts_on
 )
