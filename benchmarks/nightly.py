@@ -15,7 +15,6 @@ import requests
 
 from benchmarks.measure import run
 from connectors.servicenow.fake.server import DEFAULT_PASSWORD, DEFAULT_USER
-from connectors.servicenow.tables import TABLES_BY_NAME
 
 AS_OF = "2026-11-01"
 
@@ -96,8 +95,6 @@ def change_exports(
     parts = sorted(folder.glob("alm_hardware*.csv"))
     changes = folder / f"alm_hardware_{len(parts) + 1000}.csv"
     audit = folder / f"sys_audit_delete_{len(parts) + 1000}.csv"
-    columns = ", ".join(f'"{name}"' for name in TABLES_BY_NAME["alm_hardware"].columns)
-    moved_columns = columns.replace('"sys_updated_on"', "? as sys_updated_on", 1)
     with duckdb.connect() as connection:
         connection.execute(
             "create table assets as select *, row_number() over (order by md5(sys_id || ?)) as n"
@@ -113,13 +110,14 @@ def change_exports(
         sites = connection.execute("select count(*) from sites").fetchone()[0]
         # Odd picks move to another site; even ones are retired, as change_fleet does.
         connection.execute(
-            f"copy (select {moved_columns} from (select * replace ("
+            "copy (select * exclude (n) replace ("
+            " ? as sys_updated_on,"
             " case when n % 2 = 1 then (select location from sites where i = (n * 31) % ?)"
             "  else location end as location,"
             " case when n % 2 = 0 then '7' else install_status end as install_status,"
             " case when n % 2 = 0 then 'disposed' else substatus end as substatus,"
             " case when n % 2 = 0 then '2026-10-30' else retired end as retired)"
-            f" from assets where n <= ?)) to '{changes}' (format csv, header true)",
+            f" from assets where n <= ?) to '{changes}' (format csv, header true)",
             [at, sites, cut],
         )
         connection.execute(

@@ -177,6 +177,8 @@ def land_exports(
     """
     state = state or StateStore(lake_dir, SOURCE)
     known = {spec.name: spec for spec in tables}
+    # The tables an exported sys_audit_delete may land delete markers in: those being loaded.
+    delete_targets = {name: spec for name, spec in known.items() if name != AUDIT_TABLE}
     report = ExportsReport()
     seen = state.read()
     landed_hashes, refused_hashes = seen.get(LANDED, {}), seen.get(QUARANTINED, {})
@@ -195,7 +197,7 @@ def land_exports(
             report.skipped_quarantined.append(path.name)
             continue
         report.tables[path.name] = spec.name
-        entry = _land_file(path, spec, lake_dir, report, timezone, unresolved, known)
+        entry = _land_file(path, spec, lake_dir, report, timezone, unresolved, delete_targets)
         section = QUARANTINED if path.name in report.quarantined else LANDED
         state.set(section, digest, entry)
         (refused_hashes if section == QUARANTINED else landed_hashes)[digest] = entry
@@ -221,10 +223,10 @@ def _land_file(
     report: ExportsReport,
     timezone: str | None,
     unresolved: str,
-    known: dict[str, TableSpec],
+    delete_targets: dict[str, TableSpec],
 ) -> dict[str, Any]:
     """Land (or quarantine) one file; return its state entry. The landed rows of a
-    ``sys_audit_delete`` file become delete markers in the tables of ``known`` they name, as
+    ``sys_audit_delete`` file become delete markers in the ``delete_targets`` they name, as
     the Table API path's deletes do."""
     now = datetime.now(UTC)
     try:
@@ -259,8 +261,7 @@ def _land_file(
         audited = pl.read_parquet(
             landed.path, columns=["tablename", "documentkey", "sys_created_on", "sys_updated_on"]
         )
-        targets = {name: known[name] for name in known if name != AUDIT_TABLE}
-        for table, markers in land_audited_markers(audited, targets, lake_dir).items():
+        for table, markers in land_audited_markers(audited, delete_targets, lake_dir).items():
             report.markers[table] = report.markers.get(table, 0) + markers
     if landed.rows_rejected:
         report.rows_rejected[path.name] = landed.rows_rejected
