@@ -36,6 +36,16 @@ FACTORS_FOLDER = "factors"
 HARDWARE_COLUMNS = ("model", "ci")
 FORM_FACTORS = {"rack": "rack", "blade": "blade", "tower": "tower"}
 CATEGORY_FORM_FACTORS = {"server_blade": "blade", "server_tower": "tower"}
+# What a server's configuration is read from: its model (for the category) and these fields.
+CONFIGURATION_FIELDS = (
+    "model_id",
+    "cpu_count",
+    "cpu_core_count",
+    "cpu_type",
+    "ram",
+    "disk_space",
+    "form_factor",
+)
 
 
 class FactorCoverageError(ValueError):
@@ -187,20 +197,21 @@ def configuration_matches(
     categories = dict(
         zip(matches["model_id"].to_list(), matches["device_category"].to_list(), strict=True)
     )
-    rows, configurations = [], {}
     servers = server_assets(tables["cmdb_ci_server"], tables["alm_hardware"])
-    for server in servers.iter_rows(named=True):
+    servers = servers.with_columns(  # a field the table lacks reads as empty
+        pl.lit(None, dtype=pl.String).alias(name)
+        for name in CONFIGURATION_FIELDS
+        if name not in servers.columns
+    )
+    # Each distinct set of the fields a configuration reads is parsed once, not each server.
+    distinct = servers.select(CONFIGURATION_FIELDS).unique(maintain_order=True)
+    configurations, keys = {}, []
+    for server in distinct.iter_rows(named=True):
         configuration = server_configuration(server, categories.get(server.get("model_id") or ""))
-        if configuration is None:
-            continue
-        configurations[configuration.key] = configuration
-        rows.append(
-            {
-                "asset_id": server["asset_id"],
-                "configuration_key": configuration.key,
-                "match_level": "configuration",
-            }
-        )
+        if configuration is not None:
+            configurations[configuration.key] = configuration
+        keys.append(configuration.key if configuration else None)
+    keyed = distinct.with_columns(pl.Series("configuration_key", keys, dtype=pl.String))
     factor_rows = []
     precedence = len(loaded.factor_set.factor_data_sets) + 1
     for key, configuration in configurations.items():
@@ -230,10 +241,13 @@ def configuration_matches(
                     "not in the CMDB come from the archetype, which gives the min-max range.",
                 }
             )
-    unique_rows = {row["asset_id"]: row for row in rows}
-    matches_frame = pl.DataFrame(
-        list(unique_rows.values()),
-        schema={c: pl.String for c in CONFIGURATION_MATCH_COLUMNS},
+    matches_frame = (
+        servers.join(
+            keyed, on=CONFIGURATION_FIELDS, how="left", nulls_equal=True, maintain_order="left"
+        )
+        .filter(pl.col("configuration_key").is_not_null())
+        .unique(subset="asset_id", keep="last", maintain_order=True)  # an asset, one server
+        .select(pl.col(CONFIGURATION_MATCH_COLUMNS[:2]), match_level=pl.lit("configuration"))
     )
     return matches_frame, _configuration_frame(factor_rows, loaded, precedence)
 
@@ -242,12 +256,13 @@ def server_assets(servers: pl.DataFrame, hardware: pl.DataFrame) -> pl.DataFrame
     """The servers with their hardware asset (``asset_id``): the server's own ``asset``, else
     the asset whose ``ci`` is the server (the last one, if several); only assets the hardware
     table holds (when it holds any). Joins, not a loop: the fleet has millions of assets and a
-    few percent of servers."""
+    few percent of servers, so the assets are first filtered by the servers' ids rather than
+    joined whole (0.4 s at L's 2.5 million assets, against 0.9)."""
     own = pl.col("asset") if "asset" in servers.columns else pl.lit(None, dtype=pl.String)
     frame = servers.with_columns(pl.when(own != "").then(own).alias("asset_id"))
     if not hardware.is_empty() and "ci" in hardware.columns:
         by_ci = (
-            hardware.filter(pl.col("ci").is_not_null() & (pl.col("ci") != ""))
+            hardware.filter(pl.col("ci").is_in(servers["sys_id"].implode()))
             .unique(subset="ci", keep="last", maintain_order=True)
             .select(pl.col("ci").alias("sys_id"), pl.col("sys_id").alias("ci_asset"))
         )
@@ -257,8 +272,13 @@ def server_assets(servers: pl.DataFrame, hardware: pl.DataFrame) -> pl.DataFrame
         )
     frame = frame.filter(pl.col("asset_id").is_not_null())
     if not hardware.is_empty():
-        known = hardware.select(pl.col("sys_id").alias("asset_id"))
-        frame = frame.join(known, on="asset_id", how="semi", maintain_order="left")
+        known = hardware.filter(pl.col("sys_id").is_in(frame["asset_id"].implode()))
+        frame = frame.join(
+            known.select(pl.col("sys_id").alias("asset_id")),
+            on="asset_id",
+            how="semi",
+            maintain_order="left",
+        )
     return frame
 
 

@@ -10,7 +10,9 @@ import pytest
 from factor_lake import MODELS, build_lake
 from override_rows import GOOD, csv_text
 
+from factors.boavizta import BoaviztaEngine, ServerConfiguration
 from factors.commands import coverage, diff, validate
+from factors.loading import load_factor_set
 from factors.schema import (
     CATEGORY_SOURCES,
     CONFIGURATION_MATCH_COLUMNS,
@@ -19,7 +21,7 @@ from factors.schema import (
     MODEL_MATCH_COLUMNS,
     PARAMETER_TABLE_COLUMNS,
 )
-from factors.tables import server_assets, write_factor_tables
+from factors.tables import configuration_matches, server_assets, write_factor_tables
 
 
 @pytest.fixture(scope="module")
@@ -277,3 +279,38 @@ def test_a_server_gets_its_own_asset_else_the_asset_pointing_at_it() -> None:
     # Without a hardware table, a server's own asset is taken as it is.
     alone = server_assets(servers, pl.DataFrame({"sys_id": []}, schema={"sys_id": pl.String}))
     assert alone["asset_id"].to_list() == ["a1", "a9"]
+
+
+def test_servers_alike_share_one_configuration_and_an_asset_takes_its_last_server() -> None:
+    # No cpu_type, ram or disk_space column: those fields read as empty. s1 and s2 are alike
+    # (the same model, 2 CPUs, no form factor); s3 is the same asset as s1, with 4 CPUs; s4
+    # has nothing to read a configuration from.
+    servers = pl.DataFrame(
+        {
+            "sys_id": ["s1", "s2", "s3", "s4"],
+            "asset": ["a1", "a2", "a1", "a4"],
+            "model_id": ["m1", "m1", "m1", "m1"],
+            "cpu_count": ["2", "2", "4", None],
+            "form_factor": [None, None, None, None],
+        }
+    )
+    hardware = pl.DataFrame(
+        {"sys_id": ["a1", "a2", "a4"], "ci": ["", "", ""]},
+        schema={"sys_id": pl.String, "ci": pl.String},
+    )
+    matches = pl.DataFrame({"model_id": ["m1"], "device_category": ["server"]})
+    engine = BoaviztaEngine()
+    found, factors = configuration_matches(
+        load_factor_set("empreinte-2025", None),
+        matches,
+        {"cmdb_ci_server": servers, "alm_hardware": hardware},
+        engine,
+    )
+    keys = dict(zip(found["asset_id"], found["configuration_key"], strict=True))
+    assert set(keys) == {"a1", "a2"}
+    assert keys["a2"] == ServerConfiguration(form_factor="rack", cpu_units=2).key
+    assert keys["a1"] == ServerConfiguration(form_factor="rack", cpu_units=4).key
+    assert set(found["match_level"]) == {"configuration"}
+    # Two configurations (s1's is a2's), each computed once and given its factor rows.
+    assert engine.computations == 2
+    assert set(factors["key"]) == set(keys.values())
