@@ -128,10 +128,10 @@ def measure(lake: Path, warehouse: Path, sample: int = SAMPLE) -> dict[str, Any]
     with duckdb.connect() as connection:
         connection.register("configured", configured)
         connection.register("factor_rows", factor_rows)
-        fleet = connection.execute(
+        fleet = connection.execute(  # columns, as the night writes them: not Python tuples
             "select c.asset_id, f.criterion, f.value from configured as c"
             " inner join factor_rows as f on c.configuration_key = f.key"
-        ).fetchall()
+        ).pl()
     warehouse_s = time.perf_counter() - started
     assets = configured.height
 
@@ -175,7 +175,7 @@ def measure(lake: Path, warehouse: Path, sample: int = SAMPLE) -> dict[str, Any]
     return {
         "assets": assets,
         "distinct_configurations": engine.computations,
-        "fleet_rows": len(fleet),
+        "fleet_rows": fleet.height,
         "peer_sample": len(picked),
         "peer_assets_per_s": peer_rate,
         "warehouse_s": warehouse_s,

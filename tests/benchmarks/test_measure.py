@@ -4,11 +4,14 @@ proportional set."""
 
 from __future__ import annotations
 
+import os
 import shlex
 import sys
+import time
 from pathlib import Path
 
-from benchmarks.measure import Measured, run
+from benchmarks import measure
+from benchmarks.measure import Measured, PeakSampler, run
 
 # The child holds this much, then sleeps past a few samples.
 HELD_MB = 300
@@ -64,3 +67,21 @@ def test_pages_a_forked_child_shares_count_once_in_the_proportional_set(tmp_path
     measured = _measured("forked", tmp_path)
     assert measured.peak_rss_mb >= 2 * HELD_MB  # each process's resident set holds them
     assert HELD_MB <= measured.peak_proportional_mb < 1.5 * HELD_MB
+
+
+def test_the_proportional_set_is_read_a_small_share_of_the_time(monkeypatch) -> None:
+    # smaps_rollup costs tens of milliseconds for a process of gigabytes: here 0.1 s, so the
+    # sampler reads it again only 2 s later, while the resident set is read at every sample.
+    reads = []
+
+    def slow_proportional_set(pid: int) -> int:
+        reads.append(pid)
+        time.sleep(0.1)
+        return 2**20
+
+    monkeypatch.setattr(measure, "_proportional_set", slow_proportional_set)
+    with PeakSampler(os.getpid(), interval=0.0) as sampler:
+        while sampler.samples < 10:
+            time.sleep(0.005)
+    assert sampler.proportional_reads == 1
+    assert sampler.peak_proportional > 0 and sampler.peak > 0
