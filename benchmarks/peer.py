@@ -128,7 +128,7 @@ def measure(lake: Path, warehouse: Path, sample: int = SAMPLE) -> dict[str, Any]
     with duckdb.connect() as connection:
         connection.register("configured", configured)
         connection.register("factor_rows", factor_rows)
-        fleet = connection.execute(  # columns, as the night writes them: not Python tuples
+        fleet = connection.sql(  # columns, as the night writes them: not Python tuples
             "select c.asset_id, f.criterion, f.value from configured as c"
             " inner join factor_rows as f on c.configuration_key = f.key"
         ).pl()
