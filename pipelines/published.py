@@ -32,13 +32,13 @@ import duckdb
 from pipelines.warehouse import (
     EDITION_MART,
     INCREMENTAL_STATE_SCHEMA,
+    KEEP_VARIABLE,
     MARTS,
     PUBLISHED_SCHEMA,
     WarehousePaths,
     connect_build,
 )
 
-KEEP_VARIABLE = "EMPREINTE_KEEP_PUBLISHED"
 DEFAULT_KEEP = 3
 WAREHOUSE_FILE = "warehouse.duckdb"
 METADATA_TABLE = "warehouse_metadata"

@@ -16,6 +16,8 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
+# How many published versions are kept (pipelines/published.py).
+KEEP_VARIABLE = "EMPREINTE_KEEP_PUBLISHED"
 # The schema the published file holds (dbt's marts and the BI views); nothing else is published.
 PUBLISHED_SCHEMA = "marts"
 # Beside it, what fct_footprint's rows were computed from, for the next night's incremental
@@ -193,12 +195,41 @@ def prepare_build(paths: WarehousePaths, *, from_published: bool) -> None:
         leftover.unlink(missing_ok=True)
         leftover.with_name(leftover.name + ".wal").unlink(missing_ok=True)
     shutil.rmtree(paths.temp_directory, ignore_errors=True)
+    check_free_disk(paths)
     if from_published and paths.warehouse.exists():
         shutil.copyfile(paths.warehouse, paths.build)
     # dbt reads the editions archive with a glob, which must match at least one file.
     if not paths.editions.exists():
         paths.editions.mkdir(parents=True)
         pl.DataFrame(schema=EDITION_SCHEMA).write_parquet(paths.editions / "_schema.parquet")
+
+
+class DiskSpaceError(RuntimeError):
+    """Not enough free disk for tonight's build and publish."""
+
+
+def check_free_disk(paths: WarehousePaths) -> None:
+    """Raise DiskSpaceError, before anything is written, when the disk under the build has less
+    free space than tonight needs beside the published version: a warehouse file as large as
+    the published one (a copy of it, or a full build), then its Parquet marts at publish. A
+    disk filled halfway through a night stops whatever else writes there too (Dagster's own
+    storage among them); DuckDB's spills come on top and are not counted. Nothing to compare
+    with before the first publish."""
+    if not paths.warehouse.exists():
+        return
+    warehouse = paths.warehouse.stat().st_size
+    marts = sum(path.stat().st_size for path in paths.marts.glob("*.parquet"))
+    free = shutil.disk_usage(paths.build.parent).free
+    if free < warehouse + marts:
+        free_gb, warehouse_gb, marts_gb = (size / 1e9 for size in (free, warehouse, marts))
+        raise DiskSpaceError(
+            f"not enough free disk for tonight's build under {paths.build.parent}: "
+            f"{free_gb:,.1f} GB free, about {warehouse_gb + marts_gb:,.1f} GB needed (the "
+            f"warehouse, {warehouse_gb:,.1f} GB published, built again beside it, then its "
+            f"Parquet marts, {marts_gb:,.1f} GB). The published warehouse is unchanged. Free "
+            f"space there, keep fewer published versions ({KEEP_VARIABLE}) or move the data "
+            "folder (EMPREINTE_DATA_DIR) to a larger disk."
+        )
 
 
 def sqlalchemy_url(paths: WarehousePaths) -> str:

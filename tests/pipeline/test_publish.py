@@ -15,6 +15,7 @@ import duckdb
 import pyarrow.parquet as pq
 import pytest
 
+from pipelines import warehouse
 from pipelines.published import (
     NothingToRollBack,
     current_version,
@@ -24,7 +25,14 @@ from pipelines.published import (
     rollback,
 )
 from pipelines.variant_builds import nightly_dbt_environment
-from pipelines.warehouse import MARTS, WarehousePaths, connect_build, connect_read_only
+from pipelines.warehouse import (
+    MARTS,
+    DiskSpaceError,
+    WarehousePaths,
+    connect_build,
+    connect_read_only,
+    prepare_build,
+)
 from tests.pipeline.publish_helpers import as_a_reader, build_with, checksum
 
 DBT = str(Path(sys.executable).with_name("dbt"))
@@ -270,3 +278,27 @@ def test_a_build_that_spills_to_disk_goes_on_to_the_next_model(
     assert ran.returncode == 0, ran.stdout[-3000:]
     with connect_build(paths) as connection:
         assert connection.execute("select n from main.after").fetchall() == [(8_000_000,)]
+
+
+def test_a_night_without_disk_for_its_build_stops_before_writing_it(
+    paths: WarehousePaths, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    build_with(paths, 1)
+    publish(paths)
+    published = checksum(paths.warehouse)
+    needed = paths.warehouse.stat().st_size + sum(
+        path.stat().st_size for path in paths.marts.glob("*.parquet")
+    )
+    free = shutil.disk_usage(paths.data_dir)
+    monkeypatch.setattr(warehouse.shutil, "disk_usage", lambda _: free._replace(free=needed - 1))
+    with pytest.raises(DiskSpaceError) as refused:
+        prepare_build(paths, from_published=True)
+    message = str(refused.value)
+    assert str(paths.build.parent) in message and "EMPREINTE_KEEP_PUBLISHED" in message
+    assert f"about {needed / 1e9:,.1f} GB needed" in message
+    assert not paths.build.exists()
+    assert checksum(paths.warehouse) == published and published_value(paths) == 1
+    # With just enough room the build starts from its copy.
+    monkeypatch.setattr(warehouse.shutil, "disk_usage", lambda _: free._replace(free=needed))
+    prepare_build(paths, from_published=True)
+    assert checksum(paths.build) == published
