@@ -425,14 +425,14 @@ create temp table use_shares as
 select
     p.asset_id,
     y.reporting_year,
-    sum(
-        cast(date_diff(
-            'day',
-            greatest(p.starts_on, make_date(y.reporting_year, 1, 1)),
-            least(p.ends_on, make_date(y.reporting_year + 1, 1, 1))
-        ) as double)
-        / date_diff('day', make_date(y.reporting_year, 1, 1), make_date(y.reporting_year + 1, 1, 1))
-    ) as year_share
+    -- The whole days summed, then divided: as the model does, so the figures agree bit for bit.
+    cast(sum(date_diff(
+        'day',
+        greatest(p.starts_on, make_date(y.reporting_year, 1, 1)),
+        least(p.ends_on, make_date(y.reporting_year + 1, 1, 1))
+    )) as double)
+    / date_diff('day', make_date(y.reporting_year, 1, 1), make_date(y.reporting_year + 1, 1, 1))
+    as year_share
 from use_periods as p,
     lateral (
         select cast(range as integer) as reporting_year
