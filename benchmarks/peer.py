@@ -45,7 +45,11 @@ from factors.boavizta import (
     _compute_server,
 )
 from factors.loading import load_factor_set
-from factors.tables import configuration_matches, server_configuration
+from factors.tables import (
+    CONFIGURATION_FIELDS,
+    configuration_matches,
+    server_configuration,
+)
 
 SAMPLE = 200
 # The API's names of the criteria the warehouse takes from the engine.
@@ -100,21 +104,7 @@ def _current(lake: Path, table: str, columns: list[str]) -> pl.DataFrame:
 
 def measure(lake: Path, warehouse: Path, sample: int = SAMPLE) -> dict[str, Any]:
     """Peer and warehouse throughput on the fleet's configured servers, and their difference."""
-    servers = _current(
-        lake,
-        "cmdb_ci_server",
-        [
-            "sys_id",
-            "asset",
-            "model_id",
-            "cpu_count",
-            "cpu_core_count",
-            "cpu_type",
-            "ram",
-            "disk_space",
-            "form_factor",
-        ],
-    )
+    servers = _current(lake, "cmdb_ci_server", ["sys_id", "asset", *CONFIGURATION_FIELDS])
     hardware = _current(lake, "alm_hardware", ["sys_id", "ci", "model"])
     matches = pl.read_parquet(lake / "factors" / "model_matches.parquet")
     loaded = load_factor_set(None, None)
