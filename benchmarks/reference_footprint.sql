@@ -629,6 +629,7 @@ from chosen
 left join half_widths as h on 'category|' || coalesce(chosen.quality, '') = h.uncertainty_key;
 
 -- ---- the fact table, written once -------------------------------------------------------
+-- Every column of dbt's fct_footprint, in its order: the same table, not a narrower one.
 create temp table dimensions as
 select a.asset_id, a.town_id, a.location_id, a.cost_center_id, a.department_id, c.device_category,
     a.model_id
@@ -731,6 +732,12 @@ select
     i.energy_parameter_id,
     i.energy_match_level,
     i.pue_parameter_id,
+    case when i.stage = 'use' then 'annual_energy' else 'device_factor' end as calculation_method,
+    case when i.stage = 'use' then 2 else 3 end as ghg_scope,
+    case i.stage when 'use' then null when 'end_of_life' then 5 else 2 end as ghg_category,
+    null::varchar as travel_mode,
+    i.asset_id,
+    null::varchar as contract_id,
     d.town_id,
     d.location_id,
     d.cost_center_id,

@@ -30,7 +30,8 @@ SCRIPT = Path(__file__).with_name("reference_footprint.sql")
 DBT = str(Path(sys.executable).with_name("dbt"))
 KEY = ("reporting_year", "method", "source_kind", "item_id", "stage", "criterion")
 VALUES = ("value", "value_min", "value_max")
-# The reference's fct_footprint, in its order: dbt's device rows are compared in these columns.
+# fct_footprint's columns, in its order: the reference writes them all, and dbt's device rows
+# are compared in every one of them.
 REFERENCE_COLUMNS = (
     *KEY,
     *VALUES,
@@ -43,6 +44,12 @@ REFERENCE_COLUMNS = (
     "energy_parameter_id",
     "energy_match_level",
     "pue_parameter_id",
+    "calculation_method",
+    "ghg_scope",
+    "ghg_category",
+    "travel_mode",
+    "asset_id",
+    "contract_id",
     "town_id",
     "location_id",
     "cost_center_id",
@@ -181,6 +188,7 @@ def summarise(built: Path, summary: Path, relation: str = "fct_footprint") -> No
     with _comparing(summary, temp) as connection:
         connection.execute(f"attach '{built}' as built (read_only)")
         built_relation = find(connection, "built", relation)
+        _check_columns(connection, built_relation, "dbt's")
         connection.execute(f"create table items as {_items(_hardware_rows(built_relation))}")
         connection.execute(f"create table fact as select count(*) as rows from {built_relation}")
     shutil.rmtree(temp, ignore_errors=True)
@@ -204,17 +212,7 @@ def compare(
     temp = (built or summary).with_suffix(".compare.tmp")
     with _comparing(None, temp) as connection:
         connection.execute(f"attach '{reference}' as reference (read_only)")
-        columns = tuple(
-            row[0]
-            for row in connection.execute(
-                "select column_name from duckdb_columns() where database_name = 'reference'"
-                " and table_name = 'fct_footprint' order by column_index"
-            ).fetchall()
-        )
-        if columns != REFERENCE_COLUMNS:
-            raise ValueError(
-                f"the reference's fct_footprint has columns {columns}, not REFERENCE_COLUMNS"
-            )
+        _check_columns(connection, "reference.fct_footprint", "the reference's")
         connection.execute(f"create temp table r_items as {_items('reference.fct_footprint')}")
         if summary is not None:
             connection.execute(f"attach '{summary}' as summary (read_only)")
@@ -223,6 +221,7 @@ def compare(
         else:
             connection.execute(f"attach '{built}' as built (read_only)")
             built_relation = find(connection, "built", relation)
+            _check_columns(connection, built_relation, "dbt's")
             hardware_rows = _hardware_rows(built_relation)
             connection.execute(f"create temp table b_items as {_items(hardware_rows)}")
             (built_rows,) = connection.execute(f"select count(*) from {built_relation}").fetchone()
@@ -259,6 +258,14 @@ def compare(
             and result["largest_relative_difference"] <= TOLERANCE
         )
     return result
+
+
+def _check_columns(connection: duckdb.DuckDBPyConnection, relation: str, whose: str) -> None:
+    """Raise unless ``relation`` has REFERENCE_COLUMNS, in that order (a column added to the
+    model and not to the reference, or the reverse, stops the comparison)."""
+    columns = tuple(row[0] for row in connection.execute(f"describe {relation}").fetchall())
+    if columns != REFERENCE_COLUMNS:
+        raise ValueError(f"{whose} fct_footprint has columns {columns}, not REFERENCE_COLUMNS")
 
 
 def _comparing(database: Path | None, temp: Path) -> duckdb.DuckDBPyConnection:

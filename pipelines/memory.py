@@ -1,8 +1,10 @@
-"""What the night's own process gives back before dbt runs beside it.
+"""What the night's own process gives back before its heaviest steps.
 
-The landing and factor steps free most of what they took, but glibc keeps the freed pages of
-its heap mapped: through the dbt run, the longest step, they would count in the night's peak
-beside dbt's own process (docs/performance.md, L, "The third run").
+The landing, factor and gate steps free most of what they took, but glibc keeps the freed pages
+of its heap mapped, and DuckDB allocates through its own allocator, not from them: through the
+dbt run (beside dbt's own process) and the publish (DuckDB in this process, within its
+memory_limit) they would count in the night's peak (docs/performance.md, L, "The third run"
+and "The fourth run").
 """
 
 from __future__ import annotations
@@ -23,6 +25,15 @@ def release_freed_memory() -> bool:
         return False
     trim(0)
     return True
+
+
+def release_before(step: str) -> str | None:
+    """Release the freed memory before ``step``; the line for the run's log saying how much went
+    back (None where the C library cannot release it or ``/proc`` does not say)."""
+    before = resident_mib()
+    if not release_freed_memory() or before is None:
+        return None
+    return f"before {step}: {before:,.0f} MiB resident, {resident_mib():,.0f} after release"
 
 
 def resident_mib() -> float | None:

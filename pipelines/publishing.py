@@ -5,6 +5,7 @@ from datetime import UTC
 import dagster as dg
 import duckdb
 
+from pipelines.memory import release_before
 from pipelines.published import publish, published_factor_sets, version_file
 from pipelines.resources import WarehouseResource
 from pipelines.summary import changes, headline_figures
@@ -38,6 +39,8 @@ def published_warehouse(
     when the build, its dbt tests and the quality gates passed; the last versions are kept
     for ``empreinte publish --rollback``."""
     paths = warehouse.paths
+    if released := release_before("the publish"):
+        context.log.info(released)
     publication = publish(paths, run_id=context.run.run_id)
     figures = _figures(paths)
     previous = (

@@ -13,7 +13,7 @@ from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_as
 
 from pipelines.config_file import configured_dbt_vars
 from pipelines.incremental import full_build_reason
-from pipelines.memory import release_freed_memory, resident_mib
+from pipelines.memory import release_before
 from pipelines.resources import WarehouseResource
 from pipelines.variant_builds import DBT_EXECUTABLE, DBT_PROJECT_DIR, nightly_dbt_environment
 from pipelines.warehouse import prepare_build
@@ -150,9 +150,6 @@ def dbt_models(
     # The data tests judge tonight's rows; the unit tests judge the SQL, which a night does not
     # change: they run in `make test` (tests/pipeline/test_dbt_unit_tests.py), as dbt advises.
     build = ["build", "--exclude-resource-type", "unit_test", "--vars", dbt_vars]
-    before = resident_mib()
-    if release_freed_memory() and before is not None:
-        context.log.info(
-            f"before dbt: {before:,.0f} MiB resident, {resident_mib():,.0f} after release"
-        )
+    if released := release_before("dbt"):
+        context.log.info(released)
     yield from dbt.cli(build, context=context, target_path=paths.dbt_target).stream()

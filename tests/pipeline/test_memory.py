@@ -1,13 +1,14 @@
-"""The night's process hands freed heap pages back before dbt runs beside it."""
+"""The night's process hands freed heap pages back before dbt and before the publish."""
 
 from __future__ import annotations
 
 import ctypes
 import platform
+import re
 
 import pytest
 
-from pipelines.memory import release_freed_memory, resident_mib
+from pipelines.memory import release_before, release_freed_memory, resident_mib
 
 BLOCKS, BLOCK_BYTES = 300_000, 1_000  # about 290 MiB in small blocks, from glibc's heap
 
@@ -29,3 +30,14 @@ def test_freed_heap_pages_go_back_to_the_system() -> None:
     released = held - resident_mib()
     libc.free(blocks[-1])
     assert released > 200, f"only {released:.0f} MiB of about 290 freed went back"
+
+
+@pytest.mark.skipif(platform.libc_ver()[0] != "glibc", reason="malloc_trim is glibc's")
+def test_the_log_line_before_a_step_says_what_was_resident_and_what_is_left() -> None:
+    line = release_before("the publish")
+    figures = re.fullmatch(
+        r"before the publish: ([\d,]+) MiB resident, ([\d,]+) after release", line or ""
+    )
+    assert figures, line
+    before, after = (int(figure.replace(",", "")) for figure in figures.groups())
+    assert 0 < after <= before + 5  # a few MiB may come and go between the two readings

@@ -21,10 +21,37 @@ uncertainties as (
     select * from {{ ref('int_relative_uncertainties_chosen') }}
 ),
 
-ranked as (
+-- Asset-years of one model, category and year get the same figure: it is chosen once per such
+-- profile (a fleet has far fewer than it has asset-years), then given back to each asset-year.
+asset_years as (
     select
         shares.asset_id,
         shares.reporting_year,
+        shares.year_starts_on,
+        shares.next_year_starts_on,
+        assets.model_key,
+        assets.device_category
+    from shares
+    inner join assets on shares.asset_id = assets.asset_id
+),
+
+profiles as (
+    select distinct
+        model_key,
+        device_category,
+        reporting_year,
+        year_starts_on,
+        next_year_starts_on
+    from asset_years
+),
+
+ranked as (
+    select
+        profiles.model_key,
+        profiles.device_category,
+        profiles.reporting_year,
+        profiles.year_starts_on,
+        profiles.next_year_starts_on,
         parameters.parameter_id,
         parameters.scope as energy_match_level,
         parameters.quality,
@@ -33,29 +60,35 @@ ranked as (
         parameters.value_min,
         parameters.value_max,
         {{ factor_fallback('parameters.valid_from', 'parameters.valid_to',
-            'shares.year_starts_on', 'shares.next_year_starts_on') }} as energy_fallback,
+            'profiles.year_starts_on', 'profiles.next_year_starts_on') }} as energy_fallback,
         {{ factor_rank(
-            ['shares.asset_id', 'shares.reporting_year'],
+            ['profiles.model_key', 'profiles.device_category', 'profiles.reporting_year',
+                'profiles.year_starts_on', 'profiles.next_year_starts_on'],
             valid_from='parameters.valid_from',
             valid_to='parameters.valid_to',
-            starts_on='shares.year_starts_on',
-            ends_on='shares.next_year_starts_on',
+            starts_on='profiles.year_starts_on',
+            ends_on='profiles.next_year_starts_on',
             specificity="case parameters.scope when 'model' then 0 else 1 end",
             precedence='parameters.precedence',
             row_id='parameters.parameter_id'
         ) }} as candidate_rank
-    from shares
-    inner join assets on shares.asset_id = assets.asset_id
+    from profiles
     inner join parameters
         on
-            (parameters.scope = 'model' and assets.model_key = parameters.parameter_key)
-            or (parameters.scope = 'category' and assets.device_category = parameters.parameter_key)
+            (parameters.scope = 'model' and profiles.model_key = parameters.parameter_key)
+            or (
+                parameters.scope = 'category'
+                and profiles.device_category = parameters.parameter_key
+            )
 ),
 
-final as (
+chosen as (
     select
-        ranked.asset_id,
+        ranked.model_key,
+        ranked.device_category,
         ranked.reporting_year,
+        ranked.year_starts_on,
+        ranked.next_year_starts_on,
         ranked.parameter_id as energy_parameter_id,
         ranked.energy_match_level,
         ranked.energy_fallback,
@@ -67,6 +100,27 @@ final as (
             ranked.energy_match_level || '|' || coalesce(ranked.quality, '')
             = uncertainties.uncertainty_key
     where ranked.candidate_rank = 1
+),
+
+final as (
+    select
+        asset_years.asset_id,
+        asset_years.reporting_year,
+        chosen.energy_parameter_id,
+        chosen.energy_match_level,
+        chosen.energy_fallback,
+        chosen.energy_flag,
+        chosen.annual_energy_kwh,
+        chosen.annual_energy_kwh_min,
+        chosen.annual_energy_kwh_max
+    from asset_years
+    inner join chosen
+        on
+            asset_years.model_key is not distinct from chosen.model_key
+            and asset_years.device_category is not distinct from chosen.device_category
+            and asset_years.reporting_year = chosen.reporting_year
+            and asset_years.year_starts_on = chosen.year_starts_on
+            and asset_years.next_year_starts_on = chosen.next_year_starts_on
 )
 
 select * from final
