@@ -1,10 +1,9 @@
 """What the night's own process gives back before its heaviest steps.
 
 The landing, factor and gate steps free most of what they took, but glibc keeps the freed pages
-of its heap mapped, and DuckDB allocates through its own allocator, not from them: through the
-dbt run (beside dbt's own process) and the publish (DuckDB in this process, within its
-memory_limit) they would count in the night's peak (docs/performance.md, L, "The third run"
-and "The fourth run").
+of its heap mapped: through the dbt run (beside dbt's own process) and the publish (DuckDB in
+this process, within its memory_limit) they would count in the night's peak
+(docs/performance.md, L, "The third run" and "The fourth run").
 """
 
 from __future__ import annotations
