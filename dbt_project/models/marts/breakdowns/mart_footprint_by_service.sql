@@ -21,50 +21,36 @@ requests as (
     select * from {{ ref('int_service_requests_counted') }}
 ),
 
+-- One pass over the fact table (690 million rows at L): each row goes to every service whose
+-- servers include its asset, by that service's share, or whole to the unallocated row
+-- (service_id null) when no service claims the asset.
 claimed as (
-    select distinct asset_id from servers
-),
-
-allocated as (
     select
         footprint.reporting_year,
         footprint.method,
         footprint.criterion,
         footprint.unit,
+        footprint.value,
+        footprint.value_min,
+        footprint.value_max,
         servers.service_id,
-        sum(footprint.value * servers.share) as value,
-        sum(footprint.value_min * servers.share) as value_min,
-        sum(footprint.value_max * servers.share) as value_max
+        case when servers.asset_id is null then 1 else servers.share end as share
     from footprint
-    inner join servers on footprint.asset_id = servers.asset_id
-    group by
-        footprint.reporting_year,
-        footprint.method,
-        footprint.criterion,
-        footprint.unit,
-        servers.service_id
-),
-
-unallocated as (
-    select
-        footprint.reporting_year,
-        footprint.method,
-        footprint.criterion,
-        footprint.unit,
-        cast(null as {{ dbt.type_string() }}) as service_id,
-        sum(footprint.value) as value,
-        sum(footprint.value_min) as value_min,
-        sum(footprint.value_max) as value_max
-    from footprint
-    left join claimed on footprint.asset_id = claimed.asset_id
-    where claimed.asset_id is null
-    group by footprint.reporting_year, footprint.method, footprint.criterion, footprint.unit
+    left join servers on footprint.asset_id = servers.asset_id
 ),
 
 shares as (
-    select * from allocated
-    union all
-    select * from unallocated
+    select
+        reporting_year,
+        method,
+        criterion,
+        unit,
+        service_id,
+        sum(value * share) as value,
+        sum(value_min * share) as value_min,
+        sum(value_max * share) as value_max
+    from claimed
+    group by reporting_year, method, criterion, unit, service_id
 ),
 
 final as (
