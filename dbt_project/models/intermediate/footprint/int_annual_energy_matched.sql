@@ -23,6 +23,7 @@ uncertainties as (
 
 -- Asset-years of one model, category and year get the same figure: it is chosen once per such
 -- profile (a fleet has far fewer than it has asset-years), then given back to each asset-year.
+-- A year's first and next days follow from the year (int_reporting_years): they ride along.
 asset_years as (
     select
         shares.asset_id,
@@ -62,8 +63,7 @@ ranked as (
         {{ factor_fallback('parameters.valid_from', 'parameters.valid_to',
             'profiles.year_starts_on', 'profiles.next_year_starts_on') }} as energy_fallback,
         {{ factor_rank(
-            ['profiles.model_key', 'profiles.device_category', 'profiles.reporting_year',
-                'profiles.year_starts_on', 'profiles.next_year_starts_on'],
+            ['profiles.model_key', 'profiles.device_category', 'profiles.reporting_year'],
             valid_from='parameters.valid_from',
             valid_to='parameters.valid_to',
             starts_on='profiles.year_starts_on',
@@ -87,8 +87,6 @@ chosen as (
         ranked.model_key,
         ranked.device_category,
         ranked.reporting_year,
-        ranked.year_starts_on,
-        ranked.next_year_starts_on,
         ranked.parameter_id as energy_parameter_id,
         ranked.energy_match_level,
         ranked.energy_fallback,
@@ -119,8 +117,6 @@ final as (
             asset_years.model_key is not distinct from chosen.model_key
             and asset_years.device_category is not distinct from chosen.device_category
             and asset_years.reporting_year = chosen.reporting_year
-            and asset_years.year_starts_on = chosen.year_starts_on
-            and asset_years.next_year_starts_on = chosen.next_year_starts_on
 )
 
 select * from final
