@@ -21,36 +21,54 @@ requests as (
     select * from {{ ref('int_service_requests_counted') }}
 ),
 
--- One pass over the fact table (690 million rows at L): each row goes to every service whose
--- servers include its asset, by that service's share, or whole to the unallocated row
--- (service_id null) when no service claims the asset.
 claimed as (
+    select distinct asset_id from servers
+),
+
+-- One pass over the fact table (690 million rows at L): the rows of each server a service
+-- claims summed per server, and every other row summed together (asset_id null).
+server_totals as (
     select
+        claimed.asset_id,
         footprint.reporting_year,
         footprint.method,
         footprint.criterion,
         footprint.unit,
-        footprint.value,
-        footprint.value_min,
-        footprint.value_max,
-        servers.service_id,
-        case when servers.asset_id is null then 1 else servers.share end as share
+        sum(footprint.value) as value,
+        sum(footprint.value_min) as value_min,
+        sum(footprint.value_max) as value_max
     from footprint
-    left join servers on footprint.asset_id = servers.asset_id
+    left join claimed on footprint.asset_id = claimed.asset_id
+    group by
+        claimed.asset_id,
+        footprint.reporting_year,
+        footprint.method,
+        footprint.criterion,
+        footprint.unit
 ),
 
+-- Each server's sums shared between its services; the sums of no server go whole to the
+-- unallocated row (service_id null). This sum has a group per service, year, method and
+-- criterion (45 million at L), so it reads the servers' sums, not the fact table's rows: what
+-- it holds in memory is what runs out of DuckDB's memory_limit first.
 shares as (
     select
-        reporting_year,
-        method,
-        criterion,
-        unit,
-        service_id,
-        sum(value * share) as value,
-        sum(value_min * share) as value_min,
-        sum(value_max * share) as value_max
-    from claimed
-    group by reporting_year, method, criterion, unit, service_id
+        server_totals.reporting_year,
+        server_totals.method,
+        server_totals.criterion,
+        server_totals.unit,
+        servers.service_id,
+        sum(server_totals.value * coalesce(servers.share, 1)) as value,
+        sum(server_totals.value_min * coalesce(servers.share, 1)) as value_min,
+        sum(server_totals.value_max * coalesce(servers.share, 1)) as value_max
+    from server_totals
+    left join servers on server_totals.asset_id = servers.asset_id
+    group by
+        server_totals.reporting_year,
+        server_totals.method,
+        server_totals.criterion,
+        server_totals.unit,
+        servers.service_id
 ),
 
 final as (
