@@ -49,8 +49,9 @@ server_totals as (
 
 -- Each server's sums shared between its services; the sums of no server go whole to the
 -- unallocated row (service_id null). This sum has a group per service, year, method and
--- criterion (45 million at L), so it reads the servers' sums, not the fact table's rows: what
--- it holds in memory is what runs out of DuckDB's memory_limit first.
+-- criterion (45 million at L), so it reads the servers' sums, not the fact table's rows. At L,
+-- joined to the services in the same statement, it still runs out of DuckDB's 2GB
+-- (docs/performance.md, "The seventh night").
 shares as (
     select
         server_totals.reporting_year,
