@@ -1,5 +1,6 @@
--- What is missing from each asset's footprint, per life-cycle stage and criterion: a stage
--- with no figure for a criterion the asset's factors do give elsewhere. `gap_reason`:
+-- What is missing from the assets' footprint, per device category, life-cycle stage and
+-- criterion, with the number of assets concerned: a stage with no figure for a criterion the
+-- asset's factors do give elsewhere. `gap_reason`:
 --   not_covered       a source states that it does not cover this stage and criterion (a
 --                     factor row flagged 'not_covered', e.g. servers' end of life);
 --   no_factor         no factor row with a value for this stage and criterion;
@@ -7,9 +8,10 @@
 -- An embodied stage has a figure when one of the asset's candidate factors gives it a value:
 -- int_embodied_factors_matched then picks one of them (embodied_factors_chosen), whatever the
 -- acquisition date. So assets with the same candidates have the same embodied gaps: they are
--- worked out once per such profile (a fleet has far fewer profiles than assets, and at
--- 2.5 million assets the gaps per asset did not fit in DuckDB's 2GB), then given to each asset.
--- Read by fct_footprint_gaps and the coverage report.
+-- worked out once per such profile (a fleet has far fewer profiles than assets) and counted
+-- once per profile and device category. A row per asset and gap (94 million at 2.5 million
+-- assets) was written until the L nights showed it at the edge of DuckDB's 2GB
+-- (docs/performance.md, "The eighth night"). Read by fct_footprint_gaps.
 with
 
 candidates as (
@@ -27,6 +29,10 @@ use_shares as (
 
 energy as (
     select distinct asset_id from {{ ref('int_annual_energy_matched') }}
+),
+
+assets as (
+    select * from {{ ref('int_hardware_assets_categorised') }}
 ),
 
 stages as (
@@ -91,33 +97,60 @@ profile_gaps as (
     where not coalesce(stated.has_value, false)
 ),
 
+-- Per profile and device category: its assets, and those in use without an energy figure.
+profile_assets as (
+    select
+        asset_profiles.profile_key,
+        assets.device_category,
+        count(*) as items,
+        count(
+            case when use_shares.asset_id is not null and energy.asset_id is null then 1 end
+        ) as items_without_energy
+    from asset_profiles
+    inner join assets on asset_profiles.asset_id = assets.asset_id
+    left join use_shares on asset_profiles.asset_id = use_shares.asset_id
+    left join energy on asset_profiles.asset_id = energy.asset_id
+    group by asset_profiles.profile_key, assets.device_category
+),
+
 embodied_gaps as (
     select
-        asset_profiles.asset_id,
+        profile_assets.device_category,
         profile_gaps.stage,
         profile_gaps.criterion,
-        profile_gaps.gap_reason
+        profile_gaps.gap_reason,
+        profile_assets.items
     from profile_gaps
-    inner join asset_profiles on profile_gaps.profile_key = asset_profiles.profile_key
+    inner join profile_assets on profile_gaps.profile_key = profile_assets.profile_key
 ),
 
 use_gaps as (
     select
-        asset_profiles.asset_id,
+        profile_assets.device_category,
         'use' as stage,
         criteria.criterion,
-        'no_annual_energy' as gap_reason
-    from asset_profiles
-    inner join criteria on asset_profiles.profile_key = criteria.profile_key
-    inner join use_shares on asset_profiles.asset_id = use_shares.asset_id
-    left join energy on asset_profiles.asset_id = energy.asset_id
-    where energy.asset_id is null
+        'no_annual_energy' as gap_reason,
+        profile_assets.items_without_energy as items
+    from profile_assets
+    inner join criteria on profile_assets.profile_key = criteria.profile_key
+    where profile_assets.items_without_energy > 0
 ),
 
-final as (
+unioned as (
     select * from embodied_gaps
     union all
     select * from use_gaps
+),
+
+final as (
+    select
+        device_category,
+        stage,
+        criterion,
+        gap_reason,
+        cast(sum(items) as {{ dbt.type_bigint() }}) as items
+    from unioned
+    group by device_category, stage, criterion, gap_reason
 )
 
 select * from final

@@ -8,21 +8,15 @@ gaps as (
     select * from {{ ref('int_footprint_gaps_listed') }}
 ),
 
-assets as (
-    select * from {{ ref('int_hardware_assets_categorised') }}
-),
-
 final as (
     select
         'hardware_asset' as source_kind,
-        assets.device_category,
-        gaps.stage,
-        gaps.criterion,
-        gaps.gap_reason,
-        count(*) as items
+        device_category,
+        stage,
+        criterion,
+        gap_reason,
+        items
     from gaps
-    inner join assets on gaps.asset_id = assets.asset_id
-    group by assets.device_category, gaps.stage, gaps.criterion, gaps.gap_reason
 )
 
 select * from final
