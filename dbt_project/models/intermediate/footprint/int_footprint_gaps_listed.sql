@@ -10,8 +10,8 @@
 -- acquisition date. So assets with the same candidates have the same embodied gaps: they are
 -- worked out once per such profile (a fleet has far fewer profiles than assets) and counted
 -- once per profile and device category. A row per asset and gap (94 million at 2.5 million
--- assets) was written until the L nights showed it at the edge of DuckDB's 2GB
--- (docs/performance.md, "The eighth night"). Read by fct_footprint_gaps.
+-- assets) was written until an L night ran out of DuckDB's 2GB in it (docs/performance.md,
+-- "The sixth run", "The eighth run"). Read by fct_footprint_gaps.
 with
 
 candidates as (

@@ -4,7 +4,7 @@
 -- is the row with no service, so the services and that row add up to fct_footprint.
 -- A table of its own: at L its 45 million groups, joined to the services in the same
 -- statement, ran out of DuckDB's 2GB; the mart joins this table instead (docs/performance.md,
--- "The eighth night").
+-- "The eighth run").
 with
 
 footprint as (
