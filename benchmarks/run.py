@@ -142,9 +142,14 @@ def _incremental_night(
     night: dict[str, Any],
     save: Callable[[dict[str, Any]], None],
 ) -> None:
+    """Recorded; the ratio to the full night only when both nights passed: the seconds a night
+    took to fail (e.g. refused by the disk check) measure nothing."""
     figures["incremental_night"] = night
-    figures["incremental_vs_full_night"] = night["wall_s"] / figures["night"]["wall_s"]
-    _say(name, f"incremental night {night['wall_s']:.0f} s")
+    if "failed" in night or "failed" in figures["night"]:
+        _say(name, f"incremental night FAILED after {night['wall_s']:.0f} s")
+    else:
+        figures["incremental_vs_full_night"] = night["wall_s"] / figures["night"]["wall_s"]
+        _say(name, f"incremental night {night['wall_s']:.0f} s")
     save(figures)
 
 
@@ -280,13 +285,13 @@ def print_table(results: dict[str, dict[str, Any]]) -> None:
     """The figures side by side, one column per scale."""
     rows = [
         ("assets (x 25,000)", lambda r: r["scale"]),
-        ("night: wall s", lambda r: r["night"]["wall_s"]),
+        ("night: wall s", lambda r: _night_wall(r["night"])),
         ("night: peak RSS MiB", lambda r: r["night"]["peak_rss_mb"]),
         ("night: extract+check s", lambda r: r["night"]["steps_s"].get("extract_and_check")),
         ("night: factors s", lambda r: r["night"]["steps_s"].get("factors")),
         ("night: dbt build s", lambda r: r["night"]["steps_s"].get("dbt_build")),
         ("night: publish s", lambda r: r["night"]["steps_s"].get("publish")),
-        ("incremental night s", lambda r: r.get("incremental_night", {}).get("wall_s")),
+        ("incremental night s", lambda r: _night_wall(r.get("incremental_night"))),
         ("incremental / full", lambda r: r.get("incremental_vs_full_night")),
         ("fct_footprint rows", lambda r: r["check"]["dbt_rows"]),
         ("reference s", lambda r: r["reference"]["wall_s"]),
@@ -327,9 +332,18 @@ def print_table(results: dict[str, dict[str, Any]]) -> None:
         print(f"{label:<28}" + "".join(f"{cell:>16}" for cell in cells))
 
 
+def _night_wall(night: dict[str, Any] | None) -> float | str | None:
+    """A night's wall seconds, or "failed": how long a night took to fail is no figure."""
+    if night is None:
+        return None
+    return "failed" if "failed" in night else night["wall_s"]
+
+
 def _cell(value: Any) -> str:
     if value is None:
         return "-"
+    if isinstance(value, str):
+        return value
     if isinstance(value, bool):
         return "yes" if value else "NO"
     if isinstance(value, float):
