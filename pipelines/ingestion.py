@@ -31,7 +31,8 @@ from connectors.servicenow.extract import SOURCE, extract_all, rewind_watermark
 from connectors.servicenow.settings import ServiceNowSettings
 from connectors.servicenow.tables import TABLES, TableSpec, table_spec
 from connectors.state import StateStore
-from pipelines.quality import BatchCheck, check_batches
+from pipelines.memory import own_process
+from pipelines.quality import BatchCheck, check_batches, warm_up
 from pipelines.resources import ServiceNowResource, WarehouseResource
 
 
@@ -116,19 +117,32 @@ def servicenow_tables(
     lake_dir = warehouse.paths.lake
     quarantine.ensure_schema_files(lake_dir)
     before = {spec.name: set(lake.batches(lake_dir, SOURCE, spec.name)) for spec in TABLES}
-    exports_dir = servicenow.exports_dir()
-    if exports_dir is not None:
-        landings = _land_exports(exports_dir, lake_dir, specs)
-    else:
-        landings = _extract(servicenow, warehouse, specs, selected)
-    html_dir = warehouse.paths.quality / context.run_id / "landing"
+    with own_process() as worker:
+        # The suites' process imports Great Expectations while the tables land.
+        worker.submit(warm_up)
+        exports_dir = servicenow.exports_dir()
+        if exports_dir is not None:
+            landings = _land_exports(exports_dir, lake_dir, specs)
+        else:
+            landings = _extract(servicenow, warehouse, specs, selected)
+        html_dir = warehouse.paths.quality / context.run_id / "landing"
+        new_batches = {
+            name: sorted(set(lake.batches(lake_dir, SOURCE, name)) - before[name])
+            for name in selected
+        }
+        checking = {
+            name: worker.submit(check_batches, table_spec(name), new, html_dir / name)
+            for name, new in new_batches.items()
+            if new
+        }
+        checks = {name: future.result() for name, future in checking.items()}
     checked = {key.asset_key for key in context.selected_asset_check_keys}
     totals = {"rows_rejected": 0, "batches_quarantined": 0}
     for name in selected:
         spec = table_spec(name)
         landing = landings.get(name, _Landing())
-        new = sorted(set(lake.batches(lake_dir, SOURCE, name)) - before[name])
-        verdicts = check_batches(spec, new, html_dir / name)
+        new = new_batches[name]
+        verdicts = checks.get(name, [])
         failed = [verdict for verdict in verdicts if not verdict.passed]
         if failed:
             landing.quarantined += _quarantine(lake_dir, spec, failed, landing)

@@ -1,16 +1,28 @@
-"""What the night's own process gives back before its heaviest steps.
+"""What the night's own process gives back before its heaviest steps, and what it never takes.
 
 The landing, factor and gate steps free most of what they took, but glibc keeps the freed pages
 of its heap mapped: through the dbt run (beside dbt's own process) and the publish (DuckDB in
 this process, within its memory_limit) they would count in the night's peak
-(docs/performance.md, L, "The third run" and "The fourth run").
+(docs/performance.md, L, "The third run" and "The fourth run"). Great Expectations gives
+nothing back: its import and first suites hold about 450 MiB for the life of the process, so
+its suites run in a process of their own (``own_process``), which ends with its step.
 """
 
 from __future__ import annotations
 
 import ctypes
 import gc
+import multiprocessing
+import os
+import threading
+import time
+from collections.abc import Iterator
+from concurrent.futures import Executor, ProcessPoolExecutor
+from contextlib import contextmanager
 from pathlib import Path
+
+# How often a worker checks that the process that started it is still there.
+PARENT_POLL_S = 1.0
 
 
 def release_freed_memory() -> bool:
@@ -45,3 +57,26 @@ def resident_mib() -> float | None:
         if line.startswith("VmRSS:"):
             return int(line.split()[1]) / 1024
     return None
+
+
+@contextmanager
+def own_process() -> Iterator[Executor]:
+    """One worker process for the step's heavy-importing work, started on the first ``submit``
+    (a fresh interpreter: nothing of this process's is copied) and ended when the block ends.
+    A worker whose starter is killed ends too, instead of waiting for work forever."""
+    with ProcessPoolExecutor(
+        max_workers=1,
+        mp_context=multiprocessing.get_context("spawn"),
+        initializer=_end_with_parent,
+        initargs=(os.getpid(),),
+    ) as worker:
+        yield worker
+
+
+def _end_with_parent(parent: int) -> None:
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(PARENT_POLL_S)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="end-with-parent", daemon=True).start()

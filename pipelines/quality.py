@@ -123,6 +123,11 @@ def check_batches(spec: TableSpec, batches: Sequence[Path], html_dir: Path) -> l
     return checks
 
 
+def warm_up() -> None:
+    """Import Great Expectations and make the process's context, ahead of the first batch."""
+    _context()
+
+
 @cache
 def _context() -> Any:
     """One in-memory GX context per process (each one makes a temporary folder)."""

@@ -1,14 +1,27 @@
-"""The night's process hands freed heap pages back before dbt and before the publish."""
+"""The night's process hands freed heap pages back before dbt and before the publish, and never
+takes what Great Expectations would hold: its suites run in a process of their own."""
 
 from __future__ import annotations
 
 import ctypes
+import json
+import os
 import platform
 import re
+import subprocess
+import sys
+import time
+from pathlib import Path
 
 import pytest
 
+from connectors.servicenow.fake.bulk import write_exports
+from connectors.servicenow.tables import TABLES
+from pipelines.mart_checks import mart_gates
 from pipelines.memory import release_before, release_freed_memory, resident_mib
+
+REPO = Path(__file__).resolve().parents[2]
+GATES = [key.name for key in mart_gates.check_keys]
 
 BLOCKS, BLOCK_BYTES = 300_000, 1_000  # about 290 MiB in small blocks, from glibc's heap
 
@@ -41,3 +54,83 @@ def test_the_log_line_before_a_step_says_what_was_resident_and_what_is_left() ->
     assert figures, line
     before, after = (int(figure.replace(",", "")) for figure in figures.groups())
     assert 0 < after <= before + 5  # a few MiB may come and go between the two readings
+
+
+# A night in a fresh interpreter (the test process may have imported GX for other tests): its
+# verdicts, and whether the night's own process ever imported Great Expectations.
+NIGHT = """
+import json, sys
+import dagster as dg
+from pipelines.definitions import defs
+
+result = defs.resolve_job_def("nightly").execute_in_process(
+    instance=dg.DagsterInstance.ephemeral(), raise_on_error=False
+)
+print(json.dumps({
+    "success": result.success,
+    "checks": {e.check_name: e.passed for e in result.get_asset_check_evaluations()},
+    "great_expectations_imported": "great_expectations" in sys.modules,
+}))
+"""
+
+
+def test_the_suites_run_in_their_own_process_and_the_night_keeps_none_of_it(
+    tmp_path: Path,
+) -> None:
+    write_exports(tmp_path / "exports", 0.01)
+    env = {
+        name: value for name, value in os.environ.items() if not name.startswith("EMPREINTE_")
+    } | {
+        "EMPREINTE_DATA_DIR": str(tmp_path / "data"),
+        "EMPREINTE_EXPORTS_DIR": str(tmp_path / "exports"),
+        "EMPREINTE_AS_OF": "2026-11-01",
+    }
+    night = subprocess.run(
+        [sys.executable, "-c", NIGHT], env=env, cwd=REPO, capture_output=True, text=True
+    )
+    assert night.returncode == 0, night.stderr[-3000:]
+    figures = json.loads(night.stdout.splitlines()[-1])
+
+    assert figures["success"]
+    # Every table's suite and every gate judged the night (beside dbt's tests), and passed.
+    suites = [f"{spec.name}_expectations" for spec in TABLES] + list(GATES)
+    assert {name: figures["checks"].get(name) for name in suites} == dict.fromkeys(suites, True)
+    assert not figures["great_expectations_imported"]
+
+
+# A process that starts a worker, prints both pids, and waits to be killed.
+STARTER = """
+import os, time
+from pipelines.memory import own_process
+
+with own_process() as worker:
+    print(os.getpid(), worker.submit(os.getpid).result(), flush=True)
+    time.sleep(600)
+"""
+
+
+def test_a_worker_ends_when_the_process_that_started_it_is_killed() -> None:
+    starter = subprocess.Popen(
+        [sys.executable, "-c", STARTER], cwd=REPO, stdout=subprocess.PIPE, text=True
+    )
+    assert starter.stdout is not None
+    own, worker = (int(pid) for pid in starter.stdout.readline().split())
+    assert worker != own and pid_alive(worker)
+
+    starter.kill()  # SIGKILL: no clean-up in the starter
+    starter.wait()
+
+    # The worker notices within its poll (1 s); the bound only keeps a broken test from hanging.
+    for _ in range(300):
+        if not pid_alive(worker):
+            break
+        time.sleep(0.1)
+    assert not pid_alive(worker)
+
+
+def pid_alive(pid: int) -> bool:
+    """Whether ``pid`` runs (a zombie, ended but not yet reaped, does not)."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().split(") ")[1][0] != "Z"
+    except (FileNotFoundError, IndexError):
+        return False
