@@ -46,6 +46,10 @@ class FactorValidationError(ValueError):
         self.errors = [str(error) for error in errors]
         super().__init__("invalid factor data:\n" + "\n".join(self.errors))
 
+    def __reduce__(self) -> tuple[type[FactorValidationError], tuple[list[str]]]:
+        # Raised again from its lines, not its message, where it crosses processes.
+        return type(self), (self.errors,)
+
 
 @dataclass(frozen=True)
 class SourceRow:

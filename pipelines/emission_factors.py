@@ -10,6 +10,7 @@ import polars as pl
 from factors.tables import FactorCoverageError, write_factor_tables
 from factors.validation import FactorValidationError
 from pipelines.ingestion import table_key
+from pipelines.memory import own_process
 from pipelines.resources import WarehouseResource
 
 FACTOR_TABLES: tuple[str, ...] = (
@@ -48,11 +49,14 @@ def factor_tables(
     that cannot be used are left out and kept with their reason (factor_rejects.parquet)."""
     overrides = os.environ.get("EMPREINTE_FACTOR_OVERRIDES")
     try:
-        written = write_factor_tables(
-            warehouse.paths.lake,
-            factor_set=os.environ.get("EMPREINTE_FACTOR_SET") or None,
-            overrides_dir=Path(overrides) if overrides else None,
-        )
+        # In a process of its own: the Boavizta engine and its pandas stay out of the night's.
+        with own_process() as worker:
+            written = worker.submit(
+                write_factor_tables,
+                warehouse.paths.lake,
+                factor_set=os.environ.get("EMPREINTE_FACTOR_SET") or None,
+                overrides_dir=Path(overrides) if overrides else None,
+            ).result()
     except (FactorValidationError, FactorCoverageError) as error:
         # The message names file, row and field; the last good warehouse stays published.
         raise dg.Failure(description=str(error), allow_retries=False) from None
