@@ -31,7 +31,9 @@ from __future__ import annotations
 
 import csv
 import json
+import shutil
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -41,6 +43,7 @@ import polars as pl
 import pytest
 
 from connectors import quarantine
+from pipelines.mart_gates import evaluate
 from pipelines.warehouse import WarehousePaths, connect_read_only, memory_limit
 from tests.pipeline.conftest import run_nightly
 from tests.pipeline.dbt_logs import dbt_runs, keep_sql_statements
@@ -390,6 +393,21 @@ class Fleet:
             return connection.execute(sql, parameters or []).fetchall()
 
 
+@contextmanager
+def recorded_connections() -> Iterator[list[tuple[str, bool, dict]]]:
+    """Every DuckDB connection this process opens meanwhile: (database, read_only, config)."""
+    connections: list[tuple[str, bool, dict]] = []
+    connect = duckdb.connect
+
+    def recorded(database: str = ":memory:", read_only: bool = False, config=None, **kw):
+        connections.append((str(database), read_only, dict(config or {})))
+        return connect(database, read_only=read_only, config=config or {}, **kw)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(duckdb, "connect", recorded)
+        yield connections
+
+
 @pytest.fixture(scope="module")
 def fleet(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Fleet]:
     root = tmp_path_factory.mktemp("hand_worked")
@@ -406,19 +424,11 @@ def fleet(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Fleet]:
         patch.setenv("EMPREINTE_AS_OF", AS_OF)
         patch.setenv("EMPREINTE_TIME_ZONE", "Europe/Paris")
         keep_sql_statements(patch)  # the parse events the second night's test reads
-        connections: list[tuple[str, bool, dict]] = []
-        connect = duckdb.connect
-
-        def recorded(database: str = ":memory:", read_only: bool = False, config=None, **kw):
-            connections.append((str(database), read_only, dict(config or {})))
-            return connect(database, read_only=read_only, config=config or {}, **kw)
-
-        patch.setattr(duckdb, "connect", recorded)
-        (exports / "alm_hardware.json").write_text(json.dumps(night_one()), encoding="utf-8")
-        first = run_nightly()
-        (exports / "alm_hardware.json").write_text(json.dumps(night_two()), encoding="utf-8")
-        second = run_night()
-        patch.setattr(duckdb, "connect", connect)
+        with recorded_connections() as connections:
+            (exports / "alm_hardware.json").write_text(json.dumps(night_one()), encoding="utf-8")
+            first = run_nightly()
+            (exports / "alm_hardware.json").write_text(json.dumps(night_two()), encoding="utf-8")
+            second = run_night()
         paths = WarehousePaths.from_env()
         yield Fleet(paths, first, second.success, second.run_id, connections)
 
@@ -552,16 +562,36 @@ def test_the_second_night_parses_only_what_changed(fleet: Fleet) -> None:
     )
 
 
+def unbounded(connections: list[tuple[str, bool, dict]]) -> list[tuple[str, bool]]:
+    return [
+        (database, read_only)
+        for database, read_only, config in connections
+        if config.get("memory_limit") != memory_limit()
+    ]
+
+
 def test_every_connection_the_night_opens_stays_within_the_memory_limit(fleet: Fleet) -> None:
     """DuckDB without a limit allows itself 80% of the machine and keeps cached every block a
     query reads: at L the quality gates' scans of the fact table held 18 GiB. Every connection
-    the night's own Python opens (the build, the published file, the gates' reads) carries the
-    pipeline's limit; dbt's carry it through profiles.yml."""
-    opened = {(Path(database).name, read_only) for database, read_only, _ in fleet.connections}
-    assert ("warehouse.duckdb", True) in opened and ("warehouse.duckdb", False) in opened
-    unbounded = [
-        (database, read_only)
-        for database, read_only, config in fleet.connections
-        if config.get("memory_limit") != memory_limit()
-    ]
-    assert unbounded == []
+    the night's own Python opens (the build, the published file) carries the pipeline's limit;
+    dbt's carry it through profiles.yml."""
+    builds = [c for c in fleet.connections if Path(c[0]) == fleet.paths.build]
+    assert builds and not any(read_only for _, read_only, _ in builds)
+    assert unbounded(fleet.connections) == []
+
+
+def test_the_gates_reads_stay_within_the_memory_limit(fleet: Fleet, tmp_path: Path) -> None:
+    """The gates read in a worker process of their own (``memory.own_process``), which the
+    night's recording cannot see: the same reads, made here on a copy of the published file as
+    the build, open the build read-only and the published file, each within the limit."""
+    paths = WarehousePaths(tmp_path / "data", fleet.paths.warehouse)
+    paths.build.parent.mkdir(parents=True)
+    shutil.copyfile(fleet.paths.warehouse, paths.build)
+    with recorded_connections() as connections:
+        gates = evaluate(paths, tmp_path / "report")
+
+    assert all(gate.passed for gate in gates)
+    opened = {(Path(database), read_only) for database, read_only, _ in connections}
+    assert (paths.build, True) in opened
+    assert any(database == fleet.paths.warehouse for database, _ in opened)
+    assert unbounded(connections) == []
