@@ -1,6 +1,7 @@
 """Quality gates on the built marts, before they are published: Great Expectations on small
 aggregates of the build (never a whole mart in memory), compared with the published warehouse.
-Plain Python; ``pipelines.mart_checks`` runs them as blocking Dagster asset checks.
+Plain Python; ``pipelines.mart_checks`` runs them as blocking Dagster asset checks, in a worker
+process of their own.
 
 - no unexplained negative value: a negative impact is allowed only on a row whose
   ``factor_flag`` says the source publishes it negative (a fact table without that column

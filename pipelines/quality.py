@@ -8,7 +8,8 @@ night that blanks them, an import gone wrong, is refused; each row alone would p
 
 GX runs on pandas frames of the run's new batches only, in slices of at most 50,000 rows, so
 memory stays bounded whatever the table's size (GX cannot run its metrics on DuckDB through
-SQLAlchemy). Its own HTML rendering of each result is written under
+SQLAlchemy), and in the landing step's worker process (``pipelines.memory.own_process``), so
+the night's own process never holds GX. Its own HTML rendering of each result is written under
 ``<data>/quality/<run_id>/landing/<table>/<batch_id>.html``. A batch that fails is quarantined
 by the ingestion asset, and the check fails: the run stops before dbt, so the last good
 warehouse stays published.
