@@ -10,6 +10,8 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from benchmarks import measure
 from benchmarks.measure import Measured, PeakSampler, run
 
@@ -40,6 +42,14 @@ HOLD = (
 # processes (parent read first), and one sample could count them one and a half times.
 
 
+@pytest.fixture
+def proportional_often(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The proportional set read as often as the resident one allows: these tests judge what it
+    counts, not how often it is read. At the night's share (5%), one slow read on a loaded
+    machine puts the next one past the child's second of holding (CI once saw 157 MiB of 300)."""
+    monkeypatch.setattr(measure, "PROPORTIONAL_SHARE", 1.0)
+
+
 def _measured(kind: str, tmp_path: Path) -> Measured:
     mapped = tmp_path / "mapped.bin"
     mapped.write_bytes(b"y" * HELD_MB * 2**20)
@@ -48,6 +58,7 @@ def _measured(kind: str, tmp_path: Path) -> Measured:
     return run(["sh", "-c", f"{shlex.join(command)}; true"])
 
 
+@pytest.mark.usefixtures("proportional_often")
 def test_a_childs_anonymous_memory_counts_in_every_peak(tmp_path: Path) -> None:
     measured = _measured("anonymous", tmp_path)
     assert measured.peak_rss_mb >= HELD_MB
@@ -63,6 +74,7 @@ def test_a_mapped_file_counts_as_resident_not_anonymous(tmp_path: Path) -> None:
     assert measured.peak_anonymous_mb < HELD_MB / 2
 
 
+@pytest.mark.usefixtures("proportional_often")
 def test_pages_a_forked_child_shares_count_once_in_the_proportional_set(tmp_path: Path) -> None:
     measured = _measured("forked", tmp_path)
     assert measured.peak_rss_mb >= 2 * HELD_MB  # each process's resident set holds them
