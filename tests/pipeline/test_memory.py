@@ -61,15 +61,12 @@ def test_the_log_line_before_a_step_says_what_was_resident_and_what_is_left() ->
 # verdicts, and which of the heavy libraries the night's own process imported.
 NIGHT = """
 import json, sys
-import dagster as dg
-from pipelines.definitions import defs
+from tests.pipeline.landing_runs import check_verdicts, run_night
 
-result = defs.resolve_job_def("nightly").execute_in_process(
-    instance=dg.DagsterInstance.ephemeral(), raise_on_error=False
-)
+result = run_night()
 print(json.dumps({
     "success": result.success,
-    "checks": {e.check_name: e.passed for e in result.get_asset_check_evaluations()},
+    "checks": check_verdicts(result),
     "imported": sorted({"great_expectations", "boaviztapi", "pandas"} & set(sys.modules)),
 }))
 """
