@@ -2,9 +2,9 @@
 -- server (its embodied share, use, transport and contracts) goes to the services depending on
 -- it by their share. What no service claims (end-user devices, unclaimed servers, trips...)
 -- is the row with no service, so the services and that row add up to fct_footprint.
--- It reads the per-server sums of int_service_server_totals (45 million groups at L), each
--- aggregation a statement of its own; the mart joins this table (docs/performance.md, "The
--- eighth run" and "The ninth run").
+-- It reads the per-server sums of int_service_server_totals, each aggregation a statement of
+-- its own; the mart joins this table (docs/performance.md, "The eighth run" to "The tenth
+-- run").
 with
 
 server_totals as (
