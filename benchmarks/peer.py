@@ -25,6 +25,7 @@ a peer computing them with Boavizta archetypes would not compute the same thing.
 
 from __future__ import annotations
 
+import json
 import sys
 import time
 from pathlib import Path
@@ -180,3 +181,7 @@ def measure(lake: Path, warehouse: Path, sample: int = SAMPLE) -> dict[str, Any]
 
 def _relative(got: float, expected: float) -> float:
     return abs(got - expected) / max(abs(expected), 1e-300)
+
+
+if __name__ == "__main__":  # python -m benchmarks.peer <lake> <warehouse>: the peer alone
+    print(json.dumps(measure(Path(sys.argv[1]), Path(sys.argv[2])), indent=1))

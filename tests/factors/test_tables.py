@@ -21,7 +21,7 @@ from factors.schema import (
     MODEL_MATCH_COLUMNS,
     PARAMETER_TABLE_COLUMNS,
 )
-from factors.tables import configuration_matches, server_assets, write_factor_tables
+from factors.tables import among, configuration_matches, server_assets, write_factor_tables
 
 
 @pytest.fixture(scope="module")
@@ -279,6 +279,21 @@ def test_a_server_gets_its_own_asset_else_the_asset_pointing_at_it() -> None:
     # Without a hardware table, a server's own asset is taken as it is.
     alone = server_assets(servers, pl.DataFrame({"sys_id": []}, schema={"sys_id": pl.String}))
     assert alone["asset_id"].to_list() == ["a1", "a9"]
+
+
+def test_among_finds_values_in_keys_sorted_or_not() -> None:
+    values = pl.Series("asset_id", ["a0", "a2", "a5", "a6", "a9"])
+    expected = [False, True, False, True, False]
+    # Sorted keys (the lake's current rows): a binary search, with values before the first key,
+    # between two keys and after the last one.
+    ordered = pl.Series("sys_id", ["a6", "a2", "a4"]).sort()
+    assert ordered.flags["SORTED_ASC"]
+    assert among(values, ordered).to_list() == expected
+    # Keys in no known order, or sorted with a null among them: a hash lookup.
+    assert not pl.Series(["a6", "a2", "a4"]).flags["SORTED_ASC"]
+    assert among(values, pl.Series(["a6", "a2", "a4"])).to_list() == expected
+    assert among(values, pl.Series([None, "a6", "a2", "a4"]).sort()).to_list() == expected
+    assert among(values, pl.Series([], dtype=pl.String)).to_list() == [False] * 5
 
 
 def test_servers_alike_share_one_configuration_and_an_asset_takes_its_last_server() -> None:
