@@ -157,8 +157,8 @@ def _transformation(
     name: str, data: Path, figures: dict[str, Any], save: Callable[[dict[str, Any]], None]
 ) -> None:
     """The reference, checked against the night's ``fct_footprint`` (the same models on the
-    same lake) and the peer on that warehouse; then each dbt build into a fresh file, removed
-    once measured. At most two fact tables are on disk at once; at L, where one takes about
+    same lake) and the peer on that warehouse; then dbt's parse and each dbt build into a fresh
+    file, removed once measured. At most two fact tables are on disk at once; at L, where one takes about
     30 GB, one: see ``_transformation_at_l``."""
     lake, builds = data / "lake", data / "benchmark_builds"
     builds.mkdir(exist_ok=True)
@@ -177,8 +177,13 @@ def _transformation(
     save(figures)
     base = figures["reference"]["wall_s"]
     editions = data / "editions"
+    # Every build into the same file name, after one parse (recorded): as a deployment's nights.
+    database = builds / "dbt_build.duckdb"
+    figures["dbt_parse"] = transformation.measure_parse(
+        lake, editions, database, nightly.AS_OF
+    ).as_dict()
+    save(figures)
     for build in transformation.BUILDS:
-        database = builds / f"{build}.duckdb"
         measured = transformation.measure_dbt(build, lake, editions, database, nightly.AS_OF)
         figures[build] = measured.as_dict()
         transformation.remove_database(database)
@@ -296,6 +301,7 @@ def print_table(results: dict[str, dict[str, Any]]) -> None:
         ("fct_footprint rows", lambda r: r["check"]["dbt_rows"]),
         ("reference s", lambda r: r["reference"]["wall_s"]),
         ("reference peak MiB", lambda r: r["reference"]["peak_rss_mb"]),
+        ("dbt full parse s", lambda r: r["dbt_parse"]["wall_s"]),
         ("dbt +fct_footprint s", lambda r: r["dbt_fct_footprint_models"]["wall_s"]),
         ("  / reference", lambda r: r["fct_footprint_models_vs_reference"]),
         ("dbt models s", lambda r: r["dbt_models"]["wall_s"]),

@@ -60,6 +60,8 @@ REFERENCE_COLUMNS = (
 # A relative difference below this is rounding (the two sides multiply in the same order).
 TOLERANCE = 1e-9
 # dbt selections measured, by name, in this order (every model alone last: the least asked-for).
+# "Tests" are the data tests, as the night runs them: the unit tests judge the SQL on fixed
+# inputs, whatever the fleet, and run in `make test` (pipelines/transformation.py).
 BUILDS: dict[str, list[str]] = {
     "dbt_fct_footprint_models": [
         "build",
@@ -69,7 +71,7 @@ BUILDS: dict[str, list[str]] = {
         "test",
         "unit_test",
     ],
-    "dbt_models_and_tests": ["build"],
+    "dbt_models_and_tests": ["build", "--exclude-resource-type", "unit_test"],
     "dbt_models": ["build", "--exclude-resource-type", "test", "unit_test"],
 }
 
@@ -161,10 +163,32 @@ def remove_database(database: Path) -> None:
     shutil.rmtree(database.with_suffix(".tmp"), ignore_errors=True)
 
 
+def measure_parse(lake: Path, editions: Path, database: Path, as_of: str) -> Measured:
+    """dbt's full parse of the project, measured, into the target folder the builds into
+    ``database`` share: each build then parses only what changed, as every night after a
+    deployment's first does (the night keeps its target folder and its file names). A build
+    into a file of another name would parse the whole project again: the path is in the
+    profile."""
+    shutil.rmtree(_target(database), ignore_errors=True)
+    return measure_dbt_command(["parse"], lake, editions, database, as_of)
+
+
 def measure_dbt(name: str, lake: Path, editions: Path, database: Path, as_of: str) -> Measured:
     """One dbt build (see ``BUILDS``) into a fresh ``database``, measured."""
     remove_database(database)
-    internal = database.with_name(database.stem + ".internal.duckdb")
+    return measure_dbt_command(BUILDS[name], lake, editions, database, as_of)
+
+
+def _target(database: Path) -> Path:
+    """dbt's target folder (manifest, partial parse, logs) for the builds into ``database``."""
+    return database.with_name(database.stem + ".target")
+
+
+def measure_dbt_command(
+    arguments: list[str], lake: Path, editions: Path, database: Path, as_of: str
+) -> Measured:
+    """One dbt command on ``lake`` with the builds' environment, database and target folder,
+    measured."""
     # The scenario runs the decision marts read: the night's, beside its lake.
     runs = ScenarioPaths(root=lake.parent / "scenarios", lake=lake, editions=editions).runs
     env = dbt_environment(
@@ -172,10 +196,21 @@ def measure_dbt(name: str, lake: Path, editions: Path, database: Path, as_of: st
         editions=editions,
         runs=runs,
         build=database,
-        internal=internal,
+        internal=database.with_name(database.stem + ".internal.duckdb"),
         temp_directory=database.with_suffix(".tmp"),
     )
-    command = [DBT, *BUILDS[name], "--vars", json.dumps({"as_of": as_of}), "--quiet"]
+    target = _target(database)
+    command = [
+        DBT,
+        *arguments,
+        "--vars",
+        json.dumps({"as_of": as_of}),
+        "--target-path",
+        str(target),
+        "--log-path",
+        str(target),
+        "--quiet",
+    ]
     return run(command, env=env, cwd=DBT_PROJECT, check=False)
 
 
