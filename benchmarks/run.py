@@ -158,8 +158,8 @@ def _transformation(
 ) -> None:
     """The reference, checked against the night's ``fct_footprint`` (the same models on the
     same lake) and the peer on that warehouse; then dbt's parse and each dbt build into a fresh
-    file, removed once measured. At most two fact tables are on disk at once; at L, where one takes about
-    30 GB, one: see ``_transformation_at_l``."""
+    file, removed once measured. At most two fact tables are on disk at once; at L, where one
+    takes about 30 GB, one: see ``_transformation_at_l``."""
     lake, builds = data / "lake", data / "benchmark_builds"
     builds.mkdir(exist_ok=True)
     night_warehouse = _night_warehouse(data)
