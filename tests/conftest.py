@@ -19,6 +19,7 @@ import pytest
 SHARED_NIGHT_FILES = frozenset(
     f"tests/pipeline/{name}.py"
     for name in (
+        "test_benchmark_builds",
         "test_benchmark_reference",
         "test_bi_views",
         "test_dashboard",
