@@ -157,7 +157,7 @@ def remove_database(database: Path) -> None:
     for path in (
         database,
         database.with_name(database.name + ".wal"),
-        database.with_name(database.stem + ".internal.duckdb"),
+        _internal(database),
     ):
         path.unlink(missing_ok=True)
     shutil.rmtree(database.with_suffix(".tmp"), ignore_errors=True)
@@ -179,6 +179,11 @@ def measure_dbt(name: str, lake: Path, editions: Path, database: Path, as_of: st
     return measure_dbt_command(BUILDS[name], lake, editions, database, as_of)
 
 
+def _internal(database: Path) -> Path:
+    """The working layers' file beside a build into ``database``."""
+    return database.with_name(database.stem + ".internal.duckdb")
+
+
 def _target(database: Path) -> Path:
     """dbt's target folder (manifest, partial parse, logs) for the builds into ``database``."""
     return database.with_name(database.stem + ".target")
@@ -196,7 +201,7 @@ def measure_dbt_command(
         editions=editions,
         runs=runs,
         build=database,
-        internal=database.with_name(database.stem + ".internal.duckdb"),
+        internal=_internal(database),
         temp_directory=database.with_suffix(".tmp"),
     )
     target = _target(database)
