@@ -100,13 +100,10 @@ class Stub:
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
+            disable_nagle_algorithm = True  # as the fake's handler: no delayed-ACK stalls
 
             def log_message(self, *args: object) -> None:
                 pass
-
-            def setup(self) -> None:
-                super().setup()
-                self.request.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 
             def send(
                 self,

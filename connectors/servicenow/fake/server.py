@@ -232,6 +232,10 @@ class _Handler(BaseHTTPRequestHandler):
 
     instance: FakeInstance
     protocol_version = "HTTP/1.1"  # keep-alive, so client sessions reuse connections
+    # Each answer goes out whole at once, as a real instance's does. With Nagle's algorithm on,
+    # the body's last partial segment waited for the client's delayed acknowledgement (up to
+    # 40 ms on Linux), every page.
+    disable_nagle_algorithm = True
     server_version = "ServiceNow"
     sys_version = ""
 

@@ -96,6 +96,48 @@ def test_quiet_by_default(fake_instance: MakeFake, capfd: pytest.CaptureFixture[
     assert captured.out == "" and captured.err == ""
 
 
+def server_side_sockets(port: int) -> list[socket.socket]:
+    """This process's connected sockets whose own end is ``port``: a server's accepted
+    connections (each a duplicate of the descriptor, to be closed by the caller)."""
+    found = []
+    for descriptor in os.listdir("/proc/self/fd"):
+        try:
+            if not os.readlink(f"/proc/self/fd/{descriptor}").startswith("socket:"):
+                continue
+            candidate = socket.fromfd(int(descriptor), socket.AF_INET, socket.SOCK_STREAM)
+        except OSError:  # closed meanwhile, or not an internet socket
+            continue
+        try:
+            if candidate.getsockname()[1] == port and candidate.getpeername():
+                found.append(candidate)
+                continue
+        except OSError:  # not connected: the listening socket, or another family
+            pass
+        candidate.close()
+    return found
+
+
+def test_answers_go_out_without_waiting_for_the_clients_acknowledgement(
+    fake_instance: MakeFake,  # noqa: F811
+    fake_session: Callable[[FakeInstance], requests.Session],  # noqa: F811
+) -> None:
+    # With Nagle's algorithm on the server's end, the last partial segment of a page waits
+    # for the client's delayed acknowledgement: up to 40 ms a page, about 30% of a full read
+    # of the demo's instance.
+    fake = fake_instance()
+    session = fake_session(fake)
+    assert session.get(f"{fake.url}/api/now/table/alm_hardware", timeout=10).ok
+    port = int(fake.url.rsplit(":", 1)[1])
+    connections = server_side_sockets(port)
+    try:
+        assert connections, "no connection accepted by the fake is open"
+        for connection in connections:
+            assert connection.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY)
+    finally:
+        for connection in connections:
+            connection.close()
+
+
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
