@@ -1,7 +1,6 @@
 """The `pipelines` code location: ServiceNow tables -> factors -> dbt -> published warehouse."""
 
 import dagster as dg
-from dagster_dbt import DbtCliResource
 
 from pipelines.activity_logs import activity_logs
 from pipelines.emission_factors import factor_tables
@@ -11,7 +10,7 @@ from pipelines.publishing import published_editions, published_warehouse
 from pipelines.resources import ServiceNowResource, WarehouseResource
 from pipelines.schedules import nightly_job, nightly_schedule
 from pipelines.sensors import exports_sensor
-from pipelines.transformation import dbt_models, dbt_project
+from pipelines.transformation import DbtCli, dbt_models, dbt_project
 from pipelines.variant_builds import DBT_EXECUTABLE
 
 defs = dg.Definitions(
@@ -30,7 +29,7 @@ defs = dg.Definitions(
     resources={
         "servicenow": ServiceNowResource(),
         "warehouse": WarehouseResource(),
-        "dbt": DbtCliResource(project_dir=dbt_project, dbt_executable=DBT_EXECUTABLE),
+        "dbt": DbtCli(project_dir=dbt_project, dbt_executable=DBT_EXECUTABLE),
     },
     # Materialisations started from the UI run in one process too (see the nightly job).
     executor=dg.in_process_executor,
