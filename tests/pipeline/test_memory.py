@@ -68,7 +68,9 @@ result = run_night()
 print(json.dumps({
     "success": result.success,
     "checks": check_verdicts(result),
-    "imported": sorted({"great_expectations", "boaviztapi", "pandas", "dbt.adapters.duckdb"} & set(sys.modules)),
+    "imported": sorted(
+        {"great_expectations", "boaviztapi", "pandas", "dbt.adapters.duckdb"} & set(sys.modules)
+    ),
 }))
 """
 
