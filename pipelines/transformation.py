@@ -54,7 +54,7 @@ def manifest_is_stale(project: DbtProject) -> bool:
 
 class DbtCli(DbtCliResource):
     """dagster-dbt's dbt resource, without the dbt adapter it opens in Dagster's own process
-    before each command (2 to 4 s and about 30 MiB a night): dagster-dbt uses that adapter only
+    before each command (about 2 s and 40 MiB a night): dagster-dbt uses that adapter only
     to fetch row counts and column metadata, which these assets do not ask for. dbt itself runs
     in its own process as before; without the adapter, its events reach Dagster as each node
     ends instead of once the build is over. (A private method of dagster-dbt 0.29, which
