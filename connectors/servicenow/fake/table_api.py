@@ -8,9 +8,10 @@ from __future__ import annotations
 import json
 import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cache
+from itertools import islice
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, urlencode
 
@@ -89,7 +90,7 @@ def _dispatch(
     stats = _STATS_PATH.match(path)
     if stats and method == "GET":
         table = _table(instance, stats.group(1))
-        count = len(_select(instance, table, params.get("sysparm_query", "")))
+        count = sum(1 for _ in _select(instance, table, params.get("sysparm_query", "")))
         return Answer(body=_json({"result": {"stats": {"count": str(count)}}}))
     match = _TABLE_PATH.match(path)
     if not match:
@@ -168,21 +169,24 @@ def _getter(instance: FakeInstance, table: str) -> Callable[[str], Callable[[Rec
     return getter
 
 
-def _select(instance: FakeInstance, table: str, text: str) -> list[Record]:
-    """The rows matching an encoded query, in its order (sys_id breaking ties)."""
+def _select(instance: FakeInstance, table: str, text: str) -> Iterator[Record]:
+    """The rows matching an encoded query, in its order (sys_id breaking ties), found as they
+    are taken: a page asked for without its count reads up to its own last row, as an indexed
+    query on a real instance does, not the rest of the table."""
     parsed = encoded.parse(text)
     known = _known_fields(table)
     order = encoded.sort_key([(f, d) for f, d in parsed.order if f in known])
     rows, keys = instance.store.sorted_rows(table, order)
     if not text:
-        return rows
+        return iter(rows)
     first, descending = order[0]
     bound = None if descending else encoded.lower_bound(parsed, first)
+    start = 0
     if bound is not None:
         value, inclusive = bound
-        rows = rows[(bisect_left if inclusive else bisect_right)(keys, value) :]
+        start = (bisect_left if inclusive else bisect_right)(keys, value)
     predicate = encoded.compile_query(parsed, _getter(instance, table))
-    return [r for r in rows if predicate(r)]
+    return filter(predicate, islice(rows, start, None))
 
 
 def _limit(params: dict[str, str], name: str, default: int) -> int:
@@ -218,9 +222,22 @@ def _list(
     if fault == "cancel":
         raise HttpError(500, CANCELLED, _CANCEL_DETAIL)
 
-    matches = _select(instance, table, params.get("sysparm_query", ""))
-    total = len(matches)
-    page = matches[offset : offset + limit]
+    query = params.get("sysparm_query", "")
+    matches = _select(instance, table, query)
+    # The total goes out in X-Total-Count and the Link header unless both are declined
+    # (sysparm_no_count, sysparm_suppress_pagination_header: ServiceNow's advice for paging);
+    # then the page costs only the rows up to its own.
+    counted = not (
+        params.get("sysparm_no_count") == "true"
+        and params.get("sysparm_suppress_pagination_header") == "true"
+    )
+    if counted:
+        found = list(matches)
+        total, page = len(found), found[offset : offset + limit]
+    else:
+        page = list(islice(matches, offset, offset + limit))
+        # Only v1's "No Record found" asks whether anything matched before an empty page.
+        total = len(page) if page or not offset else sum(1 for _ in _select(instance, table, query))
     # ACLs filter after the limit: the page comes back short while more rows follow.
     if instance.hidden:
         page = [r for r in page if r["sys_id"] not in instance.hidden]

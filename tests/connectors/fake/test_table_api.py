@@ -9,6 +9,7 @@ import pytest
 import requests
 
 from connectors.servicenow.fake import FakeInstance
+from connectors.servicenow.fake import query as encoded
 from connectors.servicenow.tables import TABLES
 
 SCALE = 0.05
@@ -235,6 +236,19 @@ def test_versioned_paths_on_no_match(http: requests.Session, fake: FakeInstance)
     v2 = get(http, fake, "alm_hardware", "/api/now/v2/table/", **none)
     assert v2.status_code == 200 and v2.json() == {"result": []}
     assert get(http, fake, "alm_hardware", **none).json() == {"result": []}
+    # The same without the count: only a query nothing matches is "No Record found".
+    uncounted = {"sysparm_no_count": "true", "sysparm_suppress_pagination_header": "true"}
+    v1_uncounted = get(http, fake, "alm_hardware", "/api/now/v1/table/", **none, **uncounted)
+    assert v1_uncounted.status_code == 404
+    past_the_end = get(
+        http,
+        fake,
+        "cmdb_model",
+        "/api/now/v1/table/",
+        sysparm_offset=len(fake.store.records("cmdb_model")),
+        **uncounted,
+    )
+    assert past_the_end.status_code == 200 and past_the_end.json() == {"result": []}
 
 
 def test_single_record(http: requests.Session, fake: FakeInstance) -> None:
@@ -277,6 +291,45 @@ def test_total_count_and_link_header(http: requests.Session, fake: FakeInstance)
         sysparm_suppress_pagination_header="true",
     )
     assert "X-Total-Count" not in quiet.headers and "Link" not in quiet.headers
+
+
+def test_a_page_without_its_count_reads_only_up_to_its_own_rows(
+    http: requests.Session, fake: FakeInstance, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """As an indexed query on a real instance: with no count asked, the 5 assets in use after a
+    keyset position cost the rows up to the 5th, not the rest of the table (at M, reading the
+    rest for every page made the fake's read of alm_hardware grow with the square of its rows)."""
+    read: list[str] = []
+    compile_query = encoded.compile_query
+
+    def counting(query: encoded.Query, getter: Any) -> Any:
+        predicate = compile_query(query, getter)
+        return lambda record: read.append(record["sys_id"]) or predicate(record)
+
+    monkeypatch.setattr(encoded, "compile_query", counting)
+    assets = sorted(fake.store.records("alm_hardware"), key=lambda r: r["sys_id"])
+    after = assets[len(assets) // 2]["sys_id"]
+    params = {
+        "sysparm_query": f"install_status=1^sys_id>{after}^ORDERBYsys_id",
+        "sysparm_limit": 5,
+        "sysparm_fields": "sys_id",
+    }
+    uncounted = rows(
+        http,
+        fake,
+        "alm_hardware",
+        sysparm_no_count="true",
+        sysparm_suppress_pagination_header="true",
+        **params,
+    )
+    rest = [r for r in assets if r["sys_id"] > after]
+    in_use = [i for i, r in enumerate(rest) if r["install_status"] == "1"]
+    assert [r["sys_id"] for r in uncounted] == [rest[i]["sys_id"] for i in in_use[:5]]
+    assert read == [r["sys_id"] for r in rest[: in_use[4] + 1]], "up to the 5th, no further"
+
+    read.clear()
+    assert rows(http, fake, "alm_hardware", **params) == uncounted
+    assert read == [r["sys_id"] for r in rest], "counted: every row after the position"
 
 
 def test_offset_paging(http: requests.Session, fake: FakeInstance) -> None:
