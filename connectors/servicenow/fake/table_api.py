@@ -225,7 +225,7 @@ def _list(
     query = params.get("sysparm_query", "")
     matches = _select(instance, table, query)
     # The total goes out in X-Total-Count and the Link header unless both are declined
-    # (sysparm_no_count, sysparm_suppress_pagination_header: ServiceNow's advice for paging);
+    # (sysparm_no_count, sysparm_suppress_pagination_header, as the connector's pages are);
     # then the page costs only the rows up to its own.
     counted = not (
         params.get("sysparm_no_count") == "true"

