@@ -224,36 +224,40 @@ def _list(
 
     query = params.get("sysparm_query", "")
     matches = _select(instance, table, query)
-    # The total goes out in X-Total-Count and the Link header unless both are declined
-    # (sysparm_no_count, sysparm_suppress_pagination_header, as the connector's pages are);
-    # then the page costs only the rows up to its own.
-    counted = not (
-        params.get("sysparm_no_count") == "true"
-        and params.get("sysparm_suppress_pagination_header") == "true"
-    )
-    if counted:
+    # The total goes out in X-Total-Count and the Link header unless both are declined, as the
+    # connector's pages decline them; then the page costs only the rows up to its own.
+    send_count = params.get("sysparm_no_count") != "true"
+    send_links = params.get("sysparm_suppress_pagination_header") != "true"
+    total: int | None = None
+    if send_count or send_links:
         found = list(matches)
         total, page = len(found), found[offset : offset + limit]
     else:
         page = list(islice(matches, offset, offset + limit))
-        # Only v1's "No Record found" asks whether anything matched before an empty page.
-        total = len(page) if page or not offset else sum(1 for _ in _select(instance, table, query))
+    # v1 answers "No Record found" when nothing matches: without the count, when the page is
+    # empty and no row matches from the start either.
+    if total is not None:
+        nothing_matched = total == 0
+    else:
+        nothing_matched = not page and (
+            not offset or next(_select(instance, table, query), None) is None
+        )
     # ACLs filter after the limit: the page comes back short while more rows follow.
     if instance.hidden:
         page = [r for r in page if r["sys_id"] not in instance.hidden]
     if fault == "acl_short":
         ratio = instance.faults.acl_ratio
         page = [r for i, r in enumerate(page) if (i * 7919) % 1000 >= ratio * 1000]
-    if version == "v1" and total == 0:
+    if version == "v1" and nothing_matched:
         raise HttpError(
             404,
             "No Record found",
             "Records matching query not found. Check query parameter or offset parameter",
         )
     headers: dict[str, str] = {}
-    if params.get("sysparm_no_count") != "true":
+    if send_count:
         headers["X-Total-Count"] = str(total)
-    if params.get("sysparm_suppress_pagination_header") != "true":
+    if send_links:
         link = link_header(instance.url + path, params, offset, limit, total)
         if link:
             headers["Link"] = link
