@@ -1,5 +1,7 @@
 """The extraction benchmark: a full read of every table over HTTP from a fake instance that runs
-in a process of its own, so the client's work and the server's are told apart.
+in a process of its own, so the client's work and the server's are told apart. The benchmark
+serves it from as many forked copies as the client has request slots (``FakeProcess``'s
+``processes``): one process answers a page at a time, a real instance several.
 
 The fake stamps each answer with its own time (the ``Server-Timing`` header: ``app`` wall
 milliseconds, ``cpu`` the handling thread's CPU milliseconds); this client sums them. Figures:
@@ -32,7 +34,7 @@ from typing import Any
 
 import requests
 
-from benchmarks.measure import LoopbackServer
+from benchmarks.measure import LoopbackServer, tree
 from connectors.servicenow import client as client_module
 from connectors.servicenow import extract as extract_module
 from connectors.servicenow.client import ServiceNowClient
@@ -42,6 +44,7 @@ from connectors.servicenow.fake.server import DEFAULT_PASSWORD, DEFAULT_USER
 from connectors.servicenow.settings import ServiceNowSettings
 
 _URL = r"at (http://127\.0\.0\.1:\d+)"
+CONCURRENCY = 4  # the request slots of the target: "client overhead under 20% at concurrency 4"
 _TIMING = re.compile(r"(\w+);dur=([0-9.]+)")
 
 
@@ -69,13 +72,17 @@ class TimedClient(ServiceNowClient):
 
 
 class FakeProcess(LoopbackServer):
-    """``python -m connectors.servicenow.fake`` on a free loopback port, in its own process."""
+    """``python -m connectors.servicenow.fake`` on a free loopback port, in its own process
+    (``processes`` above 1: reads served by that many forked copies, in parallel)."""
 
-    def __init__(self, scale: float, seed: int = 42) -> None:
-        self.scale, self.seed = scale, seed
+    def __init__(self, scale: float, seed: int = 42, processes: int = 1) -> None:
+        self.scale, self.seed, self.processes = scale, seed, processes
         module = ("-m", "connectors.servicenow.fake", "--port", "0")
         super().__init__(
-            [sys.executable, *module, "--seed", str(seed), "--scale", str(scale)],
+            [
+                *(sys.executable, *module, "--seed", str(seed), "--scale", str(scale)),
+                *("--processes", str(processes)),
+            ],
             _URL,
             {"EMPREINTE_SERVICENOW_PASSWORD": DEFAULT_PASSWORD},
         )
@@ -85,10 +92,13 @@ class FakeProcess(LoopbackServer):
         return self
 
     def cpu_s(self) -> float:
-        """The server process's CPU seconds so far."""
+        """The server's CPU seconds so far, its forked copies included."""
         assert self.process is not None
-        fields = Path(f"/proc/{self.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        ticks = 0
+        for pid in tree(self.process.pid):
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            ticks += int(fields[11]) + int(fields[12])
+        return ticks / os.sysconf("SC_CLK_TCK")
 
 
 # The parse and land path: (owner, attribute) of each step, timed in the thread that runs it.
@@ -127,7 +137,7 @@ def thread_cpu(steps: tuple[tuple[Any, str], ...]) -> Iterator[list[float]]:
             setattr(owner, name, function)
 
 
-def measure(fake: FakeProcess, lake_dir: Path, concurrency: int = 4) -> dict[str, float]:
+def measure(fake: FakeProcess, lake_dir: Path, concurrency: int = CONCURRENCY) -> dict[str, float]:
     """A full extraction of every table from ``fake`` into ``lake_dir``; its figures."""
     settings = ServiceNowSettings(
         url=fake.url,
@@ -149,6 +159,7 @@ def measure(fake: FakeProcess, lake_dir: Path, concurrency: int = 4) -> dict[str
         "rows": rows,
         "pages": client.answers,
         "concurrency": concurrency,
+        "fake_processes": fake.processes,
         "wall_s": wall,
         "rows_per_s": rows / wall,
         "client_cpu_s": client_cpu,

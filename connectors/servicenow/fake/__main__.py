@@ -14,8 +14,16 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--scale", type=float, default=1.0)
     parser.add_argument("--faults", default=None, help="fault spec, see the fake's README")
+    parser.add_argument(
+        "--processes",
+        type=int,
+        default=1,
+        help="serve reads from this many forked copies, in parallel (writes refused)",
+    )
     options = parser.parse_args()
-    serve(options.port, options.seed, options.scale, options.faults)
+    if options.processes < 1:
+        parser.error("--processes must be at least 1")
+    serve(options.port, options.seed, options.scale, options.faults, options.processes)
 
 
 if __name__ == "__main__":

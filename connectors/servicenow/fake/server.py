@@ -9,6 +9,7 @@ and injected faults. ``serve`` runs one from the command line until interrupted.
 from __future__ import annotations
 
 import base64
+import gc
 import json
 import os
 import secrets
@@ -38,6 +39,7 @@ DEFAULT_CLIENT_ID = "empreinte-fake-client"
 DEFAULT_CLIENT_SECRET = "demo-fake-secret"
 RATE_LIMIT_RULE = "2f1b2c0ee4a14310a4b8a1a5e7c3d9f0"  # sys_id of the fake's rate-limit rule
 _NOT_AUTHENTICATED = ("User Not Authenticated", "Required to provide Auth information")
+_KEYSET_ORDER = (("sys_updated_on", False), ("sys_id", False))  # the connector's order
 
 
 @lru_cache(maxsize=4)
@@ -67,8 +69,12 @@ class FakeInstance:
         default_limit: int = 10_000,
         verbose: bool = False,
         hidden: Iterable[str] = (),
+        processes: int = 1,
     ) -> None:
         self.store = Store(_generated(seed, scale, as_of), seed)
+        # Served from this many forked copies (``serve``): each would keep its own writes and
+        # tokens, so they are refused.
+        self.processes = processes
         self.user, self.password = user, password
         self.client_id, self.client_secret = client_id, client_secret
         self.faults = faults if isinstance(faults, Faults) else Faults(faults)
@@ -99,16 +105,48 @@ class FakeInstance:
 
     def start(self) -> FakeInstance:
         """Bind the port and serve in a background thread."""
-        handler = type("Handler", (_Handler,), {"instance": self})
-        self._server = ThreadingHTTPServer(("127.0.0.1", self.port), handler)
-        self._server.daemon_threads = True
-        self._server.block_on_close = False  # slow-fault threads must not delay stop()
+        self._server = self._bind()
         # A short poll interval keeps stop() quick (tests start and stop many instances).
         self._thread = threading.Thread(
             target=self._server.serve_forever, args=(0.05,), daemon=True, name="fake-servicenow"
         )
         self._thread.start()
         return self
+
+    def serve_forked(self) -> None:
+        """Serve from ``processes`` forked copies sharing one listening socket, until
+        interrupted: each copy accepts a connection when it is free and answers it in a thread
+        of its own, so pages are served in parallel, as a real instance's nodes serve them (one
+        copy's threads share one interpreter lock). The copies end with this process."""
+        for table in self.store.tables():  # sorted once here, not once per copy
+            self.store.sorted_rows(table, _KEYSET_ORDER)
+        self._server = server = self._bind()
+        gc.freeze()  # the collector would otherwise copy every shared page into each copy
+        parent, copies = os.getpid(), []
+        for _ in range(self.processes):
+            pid = os.fork()
+            if pid == 0:
+                try:
+                    _serve_copy(server, parent)
+                finally:
+                    os._exit(0)
+            copies.append(pid)
+        _announce(self)
+        try:
+            _wait_for_interrupt()
+        finally:
+            for pid in copies:
+                os.kill(pid, signal.SIGKILL)
+                os.waitpid(pid, 0)
+            server.server_close()
+            self._server = None
+
+    def _bind(self) -> ThreadingHTTPServer:
+        handler = type("Handler", (_Handler,), {"instance": self})
+        server = ThreadingHTTPServer(("127.0.0.1", self.port), handler)
+        server.daemon_threads = True
+        server.block_on_close = False  # slow-fault threads must not delay stop()
+        return server
 
     def stop(self) -> None:
         """Stop serving and release the port."""
@@ -311,26 +349,55 @@ class _Handler(BaseHTTPRequestHandler):
         self.connection.close()
 
 
-def serve(port: int, seed: int, scale: float, faults: str | None) -> None:
+def serve(port: int, seed: int, scale: float, faults: str | None, processes: int = 1) -> None:
     """Run a fake instance on 127.0.0.1:``port`` until interrupted (the CLI entry point).
 
     The password comes from EMPREINTE_SERVICENOW_PASSWORD, else the fake's demo password.
+    ``processes`` above 1 serves reads from that many forked copies (``serve_forked``).
     """
     password = os.environ.get("EMPREINTE_SERVICENOW_PASSWORD") or DEFAULT_PASSWORD
     # SIGTERM stops it as Ctrl-C does, even when started by a process that ignores SIGTERM (an
     # ignored signal is inherited: Dagster maps SIGTERM to SIGINT, which test workers ignore).
     signal.signal(signal.SIGTERM, _interrupt)
-    instance = FakeInstance(seed=seed, scale=scale, password=password, faults=faults, port=port)
+    instance = FakeInstance(
+        seed=seed, scale=scale, password=password, faults=faults, port=port, processes=processes
+    )
+    if processes > 1:
+        instance.serve_forked()
+        return
     with instance:
-        print(
-            f"Fake ServiceNow instance at {instance.url} (user {instance.user!r}); Ctrl-C to stop.",
-            flush=True,
-        )
-        try:
-            while True:
-                time.sleep(3600)
-        except KeyboardInterrupt:
-            pass
+        _announce(instance)
+        _wait_for_interrupt()
+
+
+def _wait_for_interrupt() -> None:
+    try:
+        while True:
+            time.sleep(3600)
+    except KeyboardInterrupt:
+        pass
+
+
+def _serve_copy(server: ThreadingHTTPServer, parent: int) -> None:
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+    def orphaned() -> None:  # the parent killed with SIGKILL: its copies must not outlive it
+        while os.getppid() == parent:
+            time.sleep(0.2)
+        os._exit(0)
+
+    threading.Thread(target=orphaned, daemon=True).start()
+    while True:
+        request, address = server.get_request()
+        server.process_request(request, address)
+
+
+def _announce(instance: FakeInstance) -> None:
+    print(
+        f"Fake ServiceNow instance at {instance.url} (user {instance.user!r}); Ctrl-C to stop.",
+        flush=True,
+    )
 
 
 def _interrupt(signum: int, frame: object) -> None:

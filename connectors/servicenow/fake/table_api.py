@@ -70,6 +70,12 @@ def route(
     headers: Mapping[str, str],
 ) -> Answer:
     """Answer one request, or raise HttpError."""
+    if instance.processes > 1 and method != "GET":
+        raise HttpError(
+            405,
+            f"Method not allowed: this fake serves reads from {instance.processes} processes",
+            "a write or a token would reach one of them only",
+        )
     if path == "/oauth_token.do" and method == "POST":
         form = {k: v[-1] for k, v in parse_qs(body.decode(), keep_blank_values=True).items()}
         return Answer(body=_json(instance.oauth(form)))
