@@ -17,7 +17,9 @@ milliseconds, ``cpu`` the handling thread's CPU milliseconds); this client sums 
 - ``client_overhead``: the share of the concurrency slots' time not spent at the server,
   ``1 - sum(server time per page) / (concurrency x wall)``: 0 when the client always has a
   request waiting at the server, as it should with a real instance, where a page takes the
-  server far longer than the client needs to parse and land it.
+  server far longer than the client needs to parse and land it. ``run.py`` measures it twice:
+  against the fake as fast as it can serve (on a small machine, the fake's copies and the
+  client then share its cores), and with every page paced at ``PAGE_SECONDS``.
 """
 
 from __future__ import annotations
@@ -45,6 +47,9 @@ from connectors.servicenow.settings import ServiceNowSettings
 
 _URL = r"at (http://127\.0\.0\.1:\d+)"
 CONCURRENCY = 4  # the request slots of the target: "client overhead under 20% at concurrency 4"
+# The paced read: each page costs the server at least this long. A pace chosen here, not a
+# figure of ServiceNow's: the fake's own pages cost it 17 ms (S) to 58 ms (M) each.
+PAGE_SECONDS = 0.1
 _TIMING = re.compile(r"(\w+);dur=([0-9.]+)")
 
 
@@ -75,13 +80,18 @@ class FakeProcess(LoopbackServer):
     """``python -m connectors.servicenow.fake`` on a free loopback port, in its own process
     (``processes`` above 1: reads served by that many forked copies, in parallel)."""
 
-    def __init__(self, scale: float, seed: int = 42, processes: int = 1) -> None:
+    def __init__(
+        self, scale: float, seed: int = 42, processes: int = 1, page_seconds: float = 0.0
+    ) -> None:
         self.scale, self.seed, self.processes = scale, seed, processes
         module = ("-m", "connectors.servicenow.fake", "--port", "0")
+        # Every page answered after ``page_seconds`` (the fake's ``slow`` fault on every list
+        # request), the server's time counting it.
+        paced = ("--faults", f"slow:1,slow_seconds={page_seconds}") if page_seconds else ()
         super().__init__(
             [
                 *(sys.executable, *module, "--seed", str(seed), "--scale", str(scale)),
-                *("--processes", str(processes)),
+                *("--processes", str(processes), *paced),
             ],
             _URL,
             {"EMPREINTE_SERVICENOW_PASSWORD": DEFAULT_PASSWORD},

@@ -87,12 +87,19 @@ def measure_scale(
     else:
         if not nights_only:
             # Pages served in parallel, one copy of the fake per request slot, as a real
-            # instance's nodes serve them; the nights write to the fake: one process.
-            with extraction.FakeProcess(scale, processes=extraction.CONCURRENCY) as fake:
-                figures["extraction"] = extraction.measure(fake, data / "extraction_lake")
-            shutil.rmtree(data / "extraction_lake")
-            _say(name, f"extraction {figures['extraction']['rows_per_s']:,.0f} rows/s")
-            save(figures)
+            # instance's nodes serve them; then each page costing the server PAGE_SECONDS. The
+            # nights write to the fake: one process.
+            for figure, pace in (
+                ("extraction", 0.0),
+                ("extraction_paced", extraction.PAGE_SECONDS),
+            ):
+                with extraction.FakeProcess(
+                    scale, processes=extraction.CONCURRENCY, page_seconds=pace
+                ) as fake:
+                    figures[figure] = extraction.measure(fake, data / "extraction_lake")
+                shutil.rmtree(data / "extraction_lake")
+                _say(name, f"{figure} {figures[figure]['rows_per_s']:,.0f} rows/s")
+                save(figures)
         with extraction.FakeProcess(scale) as fake:
             figures["night"] = nightly.night(data, nightly.fake_env(fake.url))
             _say(name, f"night {figures['night']['wall_s']:.0f} s")
@@ -318,6 +325,10 @@ def print_table(results: dict[str, dict[str, Any]]) -> None:
         ("client rows/CPU-s", lambda r: r.get("extraction", {}).get("client_rows_per_cpu_s")),
         ("parse+land rows/CPU-s", lambda r: r["extraction"]["parse_land_rows_per_cpu_s"]),
         ("client overhead", lambda r: r.get("extraction", {}).get("client_overhead")),
+        (
+            f"  pages paced at {extraction.PAGE_SECONDS * 1000:.0f} ms",
+            lambda r: r.get("extraction_paced", {}).get("client_overhead"),
+        ),
         ("peer assets/s", lambda r: r["peer"]["peer_assets_per_s"]),
         ("warehouse assets/s", lambda r: r["peer"]["warehouse_assets_per_s"]),
         ("peer ratio", lambda r: r["peer"]["throughput_ratio"]),
