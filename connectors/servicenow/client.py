@@ -423,17 +423,23 @@ class ServiceNowClient:
         limit = page_size or self.settings.page_size
         position = None if after is None else check_position(table, after, cursor, key)
         offset = 0
+        # After a short page the read is most likely over: the next page is asked with its
+        # count, which tells the end from a page the ACLs hid without a second request.
+        counted = False
         while True:
             encoded = keyset_query(query, position, cursor, key)
-            page = self.get_page(table, encoded, fields, limit, offset)
+            page = self.get_page(table, encoded, fields, limit, offset, count=counted)
             limit = page.limit
             if not page.records:
                 if _has_next(page):
                     offset += limit  # the instance says rows follow: ACLs hid this whole page
                     continue
-                # Probe once with counting on: X-Total-Count is counted before ACLs.
-                probe = self.get_page(table, encoded, fields, limit, offset, count=True)
-                limit = probe.limit
+                # Probe with counting on, unless the page had it: X-Total-Count is counted
+                # before ACLs.
+                probe = page
+                if not counted:
+                    probe = self.get_page(table, encoded, fields, limit, offset, count=True)
+                    limit = probe.limit
                 if not probe.records:
                     if _has_next(probe) or _total(probe) > offset + limit:
                         log.info(
@@ -443,9 +449,10 @@ class ServiceNowClient:
                         )
                         offset += limit
                         continue
-                    yield page  # the empty last page ends the read
+                    yield probe  # the empty last page ends the read
                     return
                 page = probe  # rows showed up on the probe: read them
+            counted = len(page.records) < limit
             last = page.records[-1]
             moment, last_key = _field(last, cursor), _field(last, key)
             if not moment or not last_key:

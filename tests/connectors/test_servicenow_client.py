@@ -111,6 +111,23 @@ def test_pages_hidden_by_acls_do_not_end_the_read(stub: Stub, link: bool) -> Non
     assert got == {r["sys_id"] for r in data} - hidden
 
 
+@pytest.mark.parametrize(
+    ("count", "counted"),
+    [
+        (12, ["true", "true", "true", "false"]),  # 5, 5, 2: the page after the short one counted
+        (10, ["true", "true", "true", "false"]),  # 5, 5, empty: then the counted probe
+    ],
+)
+def test_a_read_ends_with_one_request_after_a_short_page(
+    stub: Stub, count: int, counted: list[str]
+) -> None:
+    stub.tables["cmn_location"] = rows(count, same_time_every=1)
+    client = make_client(stub.url, page_size=5)
+    assert len(read_all(client)) == count
+    pages = [r for r in stub.requests if r["path"].endswith("/cmn_location")]
+    assert [page["params"]["sysparm_no_count"] for page in pages] == counted
+
+
 def test_an_ignored_query_fails_instead_of_looping(stub: Stub) -> None:
     stub.tables["cmn_location"] = rows(20)
     stub.ignore_queries = True  # as an instance does with a query part it cannot parse
