@@ -15,15 +15,12 @@ import ctypes
 import gc
 import multiprocessing
 import os
-import threading
-import time
 from collections.abc import Iterator
 from concurrent.futures import Executor, ProcessPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 
-# How often a worker checks that the process that started it is still there.
-PARENT_POLL_S = 1.0
+from connectors.processes import end_with_parent
 
 
 def release_freed_memory() -> bool:
@@ -68,16 +65,7 @@ def own_process() -> Iterator[Executor]:
     with ProcessPoolExecutor(
         max_workers=1,
         mp_context=multiprocessing.get_context("spawn"),
-        initializer=_end_with_parent,
+        initializer=end_with_parent,
         initargs=(os.getpid(),),
     ) as worker:
         yield worker
-
-
-def _end_with_parent(parent: int) -> None:
-    def watch() -> None:
-        while os.getppid() == parent:
-            time.sleep(PARENT_POLL_S)
-        os._exit(1)
-
-    threading.Thread(target=watch, name="end-with-parent", daemon=True).start()

@@ -20,6 +20,7 @@ from connectors.servicenow.fake.bulk import write_exports
 from connectors.servicenow.tables import TABLES
 from pipelines.mart_checks import mart_gates
 from pipelines.memory import release_before, release_freed_memory, resident_mib
+from tests.processes import pid_alive
 
 REPO = Path(__file__).resolve().parents[2]
 GATES = [key.name for key in mart_gates.check_keys]
@@ -127,11 +128,3 @@ def test_a_worker_ends_when_the_process_that_started_it_is_killed() -> None:
             break
         time.sleep(0.1)
     assert not pid_alive(worker)
-
-
-def pid_alive(pid: int) -> bool:
-    """Whether ``pid`` runs (a zombie, ended but not yet reaped, does not)."""
-    try:
-        return Path(f"/proc/{pid}/stat").read_text().split(") ")[1][0] != "Z"
-    except (FileNotFoundError, IndexError):
-        return False

@@ -26,6 +26,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Self
 from urllib.parse import parse_qs, urlsplit
 
+from connectors.processes import end_with_parent
 from connectors.servicenow.fake import table_api
 from connectors.servicenow.fake.faults import Faults
 from connectors.servicenow.fake.metropolis import generate
@@ -381,13 +382,7 @@ def _wait_for_interrupt() -> None:
 def _serve_copy(server: ThreadingHTTPServer, parent: int) -> None:
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     signal.signal(signal.SIGINT, signal.SIG_DFL)
-
-    def orphaned() -> None:  # the parent killed with SIGKILL: its copies must not outlive it
-        while os.getppid() == parent:
-            time.sleep(0.2)
-        os._exit(0)
-
-    threading.Thread(target=orphaned, daemon=True).start()
+    end_with_parent(parent)  # the parent killed with SIGKILL: its copies must not outlive it
     while True:
         request, address = server.get_request()
         server.process_request(request, address)

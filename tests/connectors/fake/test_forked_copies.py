@@ -16,6 +16,7 @@ from connectors.servicenow.extract import extract_all
 from connectors.servicenow.fake import DEFAULT_PASSWORD, DEFAULT_USER, FakeInstance
 from connectors.servicenow.tables import TABLES
 from tests.connectors.fake_helpers import fake_client, instance_state, landed_state
+from tests.processes import pid_alive
 
 SCALE = 0.05
 
@@ -46,14 +47,6 @@ def wait_until(condition, what: str, seconds: float = 20) -> None:
 
 def waiting_in_accept(pid: int) -> bool:
     return Path(f"/proc/{pid}/wchan").read_text() == "inet_csk_accept"
-
-
-def gone(pid: int) -> bool:
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except OSError:
-        return True
-    return state == "Z"  # ended, not yet reaped by whoever adopted it
 
 
 def test_the_connectors_read_of_forked_copies_lands_every_row(tmp_path: Path) -> None:
@@ -123,4 +116,6 @@ def test_the_copies_end_when_their_process_is_killed() -> None:
         served = copies(fake)
         assert len(served) == 3
     # ``LoopbackServer`` ends with SIGKILL: nothing runs in the killed process to stop its copies.
-    wait_until(lambda: all(gone(pid) for pid in served), f"copies {served} outlived their process")
+    wait_until(
+        lambda: not any(pid_alive(pid) for pid in served), f"copies {served} outlived their process"
+    )
