@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 import duckdb
 
+from pipelines.gx_process import gx_context, write_html
 from pipelines.warehouse import (
     PUBLISHED_SCHEMA,
     WarehousePaths,
@@ -182,24 +183,16 @@ def _validate(
 ) -> GateResult:
     """Run one suite on an aggregate frame, write GX's HTML rendering of the result."""
     import great_expectations as gx
-    from great_expectations.data_context.types.base import ProgressBarsConfig
-    from great_expectations.render.renderer import ValidationResultsPageRenderer
-    from great_expectations.render.view import DefaultJinjaPageView
 
-    context = gx.get_context(mode="ephemeral")
-    context.variables.progress_bars = ProgressBarsConfig(globally=False)
     batch = (
-        context.data_sources.add_pandas(f"build_{name}")
+        gx_context()
+        .data_sources.add_or_update_pandas(f"build_{name}")
         .add_dataframe_asset(name)
         .add_batch_definition_whole_dataframe("build")
         .get_batch(batch_parameters={"dataframe": frame})
     )
-    result = batch.validate(
-        context.suites.add(gx.ExpectationSuite(name=name, expectations=expectations))
-    )
-    report_dir.mkdir(parents=True, exist_ok=True)
+    result = batch.validate(gx.ExpectationSuite(name=name, expectations=expectations))
     report = report_dir / f"{name}.html"
-    page = ValidationResultsPageRenderer().render(result)
-    report.write_text(DefaultJinjaPageView().render(page))
+    write_html(result, report)
     observed = frame.astype(object).where(frame.notna(), None).to_dict("records")
     return GateResult(name, bool(result.success), observed, report)

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +26,7 @@ import polars as pl
 
 from connectors.servicenow.rules import table_rules
 from connectors.servicenow.tables import TableSpec
+from pipelines.gx_process import gx_context, write_html
 
 # Rows of a batch validated at once.
 SLICE_ROWS = 50_000
@@ -126,28 +126,15 @@ def check_batches(spec: TableSpec, batches: Sequence[Path], html_dir: Path) -> l
 
 def warm_up() -> None:
     """Import Great Expectations and make the process's context, ahead of the first batch."""
-    _context()
-
-
-@cache
-def _context() -> Any:
-    """One in-memory GX context per process (each one makes a temporary folder)."""
-    import great_expectations as gx
-    from great_expectations.data_context.types.base import ProgressBarsConfig
-
-    context = gx.get_context(mode="ephemeral")
-    context.variables.progress_bars = ProgressBarsConfig(globally=False)
-    return context
+    gx_context()
 
 
 def validate(frame: pl.DataFrame, spec: TableSpec, html: Path) -> tuple[bool, dict[str, Any]]:
     """Run the suite on a frame of landed strings (empty = missing); write GX's HTML result;
     return whether it passed and, per failed expectation, what it found."""
     import great_expectations as gx
-    from great_expectations.render.renderer import ValidationResultsPageRenderer
-    from great_expectations.render.view import DefaultJinjaPageView
 
-    context = _context()
+    context = gx_context()
     pandas = frame.select(pl.when(pl.all() != "").then(pl.all()).name.keep()).to_pandas()
     batch = (
         context.data_sources.add_or_update_pandas(f"lake_{spec.name}")
@@ -159,9 +146,7 @@ def validate(frame: pl.DataFrame, spec: TableSpec, html: Path) -> tuple[bool, di
     # every other (a quarter of a batch's validation on the 55 of alm_hardware).
     suite = gx.ExpectationSuite(name=spec.name, expectations=expectations(spec, frame.height))
     result = batch.validate(suite)
-    html.parent.mkdir(parents=True, exist_ok=True)
-    page = DefaultJinjaPageView().render(ValidationResultsPageRenderer().render(result))
-    html.write_text(page, encoding="utf-8")
+    write_html(result, html)
     failed = {}
     for outcome in result.results:
         if outcome.success:

@@ -2,14 +2,18 @@
 
 import fcntl
 import hashlib
+import importlib.metadata
 import json
 import os
+import sys
 from collections.abc import Iterator, Mapping, Sequence
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
 import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
+from packaging import version
 
 from pipelines.config_file import configured_dbt_vars
 from pipelines.incremental import full_build_reason
@@ -53,15 +57,26 @@ def manifest_is_stale(project: DbtProject) -> bool:
 
 
 class DbtCli(DbtCliResource):
-    """dagster-dbt's dbt resource, without the dbt adapter it opens in Dagster's own process
-    before each command (about 2 s and 40 MiB a night): dagster-dbt uses that adapter only
-    to fetch row counts and column metadata, which these assets do not ask for. dbt itself runs
-    in its own process as before; without the adapter, its events reach Dagster as each node
-    ends instead of once the build is over. (A private method of dagster-dbt 0.29, which
-    pyproject.toml pins; tests/pipeline/test_memory.py fails if the adapter comes back.)"""
+    """dagster-dbt's dbt resource, without two things it does before each command.
+
+    - The dbt adapter it opens in Dagster's own process (about 2 s and 40 MiB a night):
+      dagster-dbt uses it only to fetch row counts and column metadata, which these assets do
+      not ask for. dbt itself runs in its own process as before; without the adapter, its
+      events reach Dagster as each node ends instead of once the build is over
+      (tests/pipeline/test_memory.py fails if the adapter comes back).
+    - `dbt --version`, a process of about 3 s: the dbt installed beside this Python gives its
+      version from its package's metadata; another executable is still asked.
+
+    Both are private members of dagster-dbt 0.29, which pyproject.toml pins."""
 
     def _initialize_dbt_core_adapter(self, args: Sequence[str]) -> None:  # type: ignore[override]
         return None
+
+    @cached_property
+    def _cli_version(self) -> version.Version:
+        if Path(self.dbt_executable).parent == Path(sys.executable).parent:
+            return version.parse(importlib.metadata.version("dbt-core"))
+        return super()._cli_version
 
 
 dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR)

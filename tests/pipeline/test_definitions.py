@@ -11,6 +11,7 @@ from datetime import datetime
 from pathlib import Path
 
 import dagster as dg
+import pytest
 
 from connectors.servicenow.tables import TABLES
 from pipelines.cli import DAGSTER_YAML
@@ -297,3 +298,34 @@ def test_no_dbt_run_sends_usage_events_to_dbt_labs(tmp_path: Path) -> None:
     ]
     assert arguments["send_anonymous_usage_stats"] == "False"
     assert not [event for event in events if event["info"]["name"] == "SendingEvent"]
+
+
+def test_the_environments_dbt_gives_its_version_without_a_process(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """dagster-dbt asks for dbt's version before each command: the dbt beside this Python
+    answers from its package, without `dbt --version` (a process of about 3 s a night); any
+    other executable is still asked."""
+    import importlib.metadata
+
+    from dagster_dbt.core import resource
+    from packaging import version
+
+    from pipelines.transformation import DbtCli, dbt_project
+
+    asked: list[list[str]] = []
+
+    def check_output(command: list[str], **_: object) -> bytes:
+        asked.append(command)
+        return b"Core:\n  - installed: 1.11.2\n"
+
+    monkeypatch.setattr(resource, "check_output", check_output)
+    installed = version.parse(importlib.metadata.version("dbt-core"))
+    assert DbtCli(project_dir=dbt_project, dbt_executable=DBT_EXECUTABLE)._cli_version == installed
+    assert asked == []
+    other = shutil.which("true")
+    assert other is not None
+    assert DbtCli(project_dir=dbt_project, dbt_executable=other)._cli_version == version.parse(
+        "1.11.2"
+    )
+    assert asked == [[other, "--version"]]

@@ -3,6 +3,7 @@ against the published warehouse; a build they refuse is not published."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -165,3 +166,35 @@ def test_a_night_that_loses_the_fleet_is_not_published(
     assert checksum(paths.warehouse) == published
     report = next(paths.quality.glob("*/marts/volumes_within_band_of_last_publish.html"))
     assert "ratio" in report.read_text()
+
+
+def test_every_result_renders_through_one_page_view(
+    paths: WarehousePaths, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """GX's page view compiles its templates on first use and keeps them: one view a process
+    writes every result's page (one view per page compiled them again each time)."""
+    from great_expectations.render.view import DefaultJinjaPageView
+
+    from pipelines import gx_process
+
+    made: list[DefaultJinjaPageView] = []
+    make = DefaultJinjaPageView.__init__
+
+    def counted(view: DefaultJinjaPageView, *args: object, **kwargs: object) -> None:
+        made.append(view)
+        make(view, *args, **kwargs)
+
+    monkeypatch.setattr(DefaultJinjaPageView, "__init__", counted)
+    gx_process._page_view.cache_clear()
+    build(paths)
+    passed = evaluate(paths, tmp_path / "first", 0.5)[0]
+    build(paths, extra_rows=("('manufacturing', 'water_use', -4.5, 'f/water', null)",))
+    failed = evaluate(paths, tmp_path / "second", 0.5)[0]
+    assert len(made) == 1
+    assert (passed.passed, failed.passed) == (True, False)
+    assert passed.report is not None and failed.report is not None
+    first, second = (
+        " ".join(re.sub("<[^>]+>", " ", report.read_text()).split())
+        for report in (passed.report, failed.report)
+    )
+    assert "Status: Succeeded" in first and "Status: Failed" in second
