@@ -15,11 +15,13 @@ lookback covers clock skew and transactions committed late.
 
 from __future__ import annotations
 
+import functools
+import itertools
 import logging
 import queue
 import threading
 import time
-from collections.abc import Generator, Iterable
+from collections.abc import Callable, Generator, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -166,14 +168,87 @@ def extract_table(
     (default: the client's concurrency for a full read, 1 for an incremental one).
     """
     state = state or StateStore(lake_dir, SOURCE)
-    progress = progress or Progress()
-    started = time.monotonic()
+    read = _plan_read(client, spec, lake_dir, state, full, ranges, lookback_minutes, page_size)
+    return _extract_read(client, spec, lake_dir, state, read, batch_rows, progress or Progress())
+
+
+@dataclass
+class _Read:
+    """A table's read as planned before its first request: the stored watermark, whether it
+    reads everything, where it starts, its sys_id ranges and their pages (started ahead of
+    time when ``pages`` is a ``_ReadAhead``)."""
+
+    before: Position | None
+    full: bool
+    start: Position | None
+    filters: list[str]
+    pages: Generator[tuple[int, Page], None, None] | _ReadAhead
+
+
+def _plan_read(
+    client: ServiceNowClient,
+    spec: TableSpec,
+    lake_dir: Path | str,
+    state: StateStore,
+    full: bool,
+    ranges: int | None = None,
+    lookback_minutes: int | None = None,
+    page_size: int | None = None,
+) -> _Read:
     lake.remove_temporary_files(lake.table_dir(lake_dir, SOURCE, spec.name))
     before = read_watermark(state, spec.name)
     full = full or before is None
     lookback = client.settings.lookback_minutes if lookback_minutes is None else lookback_minutes
     start = None if full else _with_lookback(before, lookback)
     filters = key_ranges(ranges or (client.settings.concurrency if full else 1), spec.key)
+    pages = _read_ranges(client, spec, filters, start, page_size)
+    return _Read(before, full, start, filters, pages)
+
+
+class _ReadAhead:
+    """A read whose first page is asked for now, in a thread of its own, while the caller does
+    something else (``extract_all``: lands the previous table's last batch). Its pages then
+    come in the caller's thread, the first one included, and so do its errors."""
+
+    def __init__(self, pages: Generator[tuple[int, Page], None, None]) -> None:
+        self._pages = pages
+        self._first: list[tuple[int, Page]] = []
+        self._error: BaseException | None = None
+        self._asking = threading.Thread(target=self._ask, daemon=True, name="read-ahead")
+        self._asking.start()
+
+    def _ask(self) -> None:
+        try:
+            self._first.extend(itertools.islice(self._pages, 1))
+        except BaseException as error:  # raised in the caller's thread, in its turn
+            self._error = error
+
+    def __iter__(self) -> Iterator[tuple[int, Page]]:
+        self._asking.join()
+        if self._error is not None:
+            raise self._error
+        yield from self._first
+        yield from self._pages
+
+    def close(self) -> None:
+        self._asking.join()
+        self._pages.close()
+
+
+def _extract_read(
+    client: ServiceNowClient,
+    spec: TableSpec,
+    lake_dir: Path | str,
+    state: StateStore,
+    read: _Read,
+    batch_rows: int,
+    progress: Progress,
+    read_done: Callable[[], None] | None = None,
+) -> ExtractionReport:
+    """``extract_table`` of a planned read; ``read_done`` is called once every page is read,
+    before the last batch lands."""
+    started = time.monotonic()
+    before, full, start, filters = read.before, read.full, read.start, read.filters
     report = ExtractionReport(spec.name, full, watermark_before=before, watermark_after=before)
     drift = DriftTracker(spec, state.get("columns", spec.name))
     positions = _Ranges(len(filters), start)
@@ -217,7 +292,7 @@ def extract_table(
 
     total = client.count(spec.name) if progress.interactive and full else None
     progress.start(spec.name, total, full)
-    pages = _read_ranges(client, spec, filters, start, page_size)
+    pages = read.pages
     try:
         for index, page in pages:
             if page.records:
@@ -236,6 +311,8 @@ def extract_table(
         if report.rows == 0 and not lake.batches(lake_dir, SOURCE, spec.name):
             # First run on an empty table: one empty batch so read_parquet globs find a file.
             buffer.append(pl.DataFrame(schema={name: pl.String for name in spec.columns}))
+        if read_done is not None:
+            read_done()
         flush()
     except BaseException:
         flush()  # what was read is valid: land it and keep the progress
@@ -360,6 +437,9 @@ def extract_all(
     ran. A table that fails does not stop the others; the first failure is raised at the end.
     A refusal of the credentials or of access (``AuthenticationError``) stops everything at
     once: every other table would be refused the same way.
+
+    Tables are read one after another; each table's first pages are asked for while the one
+    before lands its last batch, so the request slots are not idle meanwhile.
     """
     from connectors.servicenow.deletes import land_deletes  # deletes imports this module
 
@@ -370,19 +450,28 @@ def extract_all(
     specs = list(tables)
     reports: dict[str, Any] = {}
     failures: list[BaseException] = []
+    read_tables = [spec for spec in specs if spec.name != "sys_audit_delete"]
+    ahead: _Read | None = None  # the next table's read, asked for while this one lands
+
+    def read_next(following: TableSpec) -> None:
+        nonlocal ahead
+        ahead = _plan_read(client, following, lake_dir, state, full)
+        ahead.pages = _ReadAhead(ahead.pages)
+
     try:
-        for spec in specs:
-            if spec.name == "sys_audit_delete":
-                continue
+        for spec, following in itertools.zip_longest(read_tables, read_tables[1:]):
+            read = ahead or _plan_read(client, spec, lake_dir, state, full)
+            ahead = None
             try:
-                reports[spec.name] = extract_table(
+                reports[spec.name] = _extract_read(
                     client,
                     spec,
                     lake_dir,
                     state,
-                    full=full,
-                    batch_rows=batch_rows,
-                    progress=progress,
+                    read,
+                    batch_rows,
+                    progress,
+                    read_done=functools.partial(read_next, following) if following else None,
                 )
             except AuthenticationError as error:
                 log.error("%s", error, extra={"event": "authentication_failed"})
@@ -391,9 +480,10 @@ def extract_all(
                 log.error("%s", error, extra={"event": "extract_failed", "table": spec.name})
                 failures.append(error)
         if deletes and any(spec.name == "sys_audit_delete" for spec in specs):
-            targets = [spec for spec in specs if spec.name != "sys_audit_delete"]
-            reports["_deletes"] = land_deletes(client, lake_dir, state, targets)
+            reports["_deletes"] = land_deletes(client, lake_dir, state, read_tables)
     finally:
+        if ahead is not None:  # the table after one that ended the extraction
+            ahead.pages.close()
         if owned:
             client.close()
     if failures:
