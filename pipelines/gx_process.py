@@ -4,7 +4,8 @@ and the page view that writes each result as HTML.
 The landing checks and the mart gates each run their suites in a worker process of their own
 (``pipelines.memory.own_process``); GX is imported there, never in the night's own process. A
 page view compiles GX's Jinja templates the first time it renders them and keeps them: a view
-made for each result compiled them again every time, about a third of a small batch's check.
+made for each result compiled them again every time (the 21 tables of a fleet at scale 0.01
+were checked in 7.9 s with a view each, 6.3 to 6.8 s with one).
 """
 
 from __future__ import annotations
