@@ -32,6 +32,14 @@ def asked(fake: FakeInstance, spec: TableSpec) -> int:
     return sum(request["path"] == PATH + spec.name for request in list(fake.requests))
 
 
+def asked_within(fake: FakeInstance, spec: TableSpec, seconds: float = 5) -> bool:
+    """Whether the fake has had a request for the table, waiting up to ``seconds`` for one."""
+    deadline = time.monotonic() + seconds
+    while not asked(fake, spec) and time.monotonic() < deadline:
+        time.sleep(0.01)
+    return asked(fake, spec) > 0
+
+
 def while_landing(
     monkeypatch: pytest.MonkeyPatch, spec: TableSpec, action: Callable[[], Any]
 ) -> list[Any]:
@@ -52,14 +60,7 @@ def test_the_next_tables_first_page_is_asked_for_while_a_table_lands(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     with FakeInstance(seed=5, scale=0.01) as fake:
-
-        def wait_for_second() -> bool:
-            deadline = time.monotonic() + 5
-            while not asked(fake, SECOND) and time.monotonic() < deadline:
-                time.sleep(0.01)
-            return asked(fake, SECOND) > 0
-
-        seen = while_landing(monkeypatch, FIRST, wait_for_second)
+        seen = while_landing(monkeypatch, FIRST, lambda: asked_within(fake, SECOND))
         with fake_client(fake, concurrency=2) as client:
             reports = extract_all(client, tmp_path, [FIRST, SECOND])
         assert seen == [True], "the second table was asked for while the first one landed"
@@ -101,9 +102,7 @@ def test_a_failed_landing_leaves_no_read_running(
     ranges have more pages than their queue holds: they would wait to hand them forever)."""
 
     def disk_full() -> None:
-        deadline = time.monotonic() + 5
-        while not asked(fake, SECOND) and time.monotonic() < deadline:
-            time.sleep(0.01)
+        asked_within(fake, SECOND)
         raise OSError("No space left on device")
 
     with FakeInstance(seed=5, scale=0.01) as fake:
