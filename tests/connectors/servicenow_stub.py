@@ -19,6 +19,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+from connectors.servicenow.client import ServiceNowClient
+from connectors.servicenow.settings import ServiceNowSettings
+
 _TERM = re.compile(r"^(\w+?)(>=|<=|!=|>|<|=|NOT IN|IN|STARTSWITH)(.*)$", re.S)
 
 
@@ -226,3 +229,20 @@ class Stub:
                 self.send(200, None, headers, raw=body)
 
         return Handler
+
+
+def make_client(url: str, **overrides: object) -> ServiceNowClient:
+    """A client of the stub with test-friendly timeouts and no real backoff sleeps."""
+    values = {
+        "url": url,
+        "user": "reader",
+        "password": "s3cret-pass",
+        "page_size": 7,
+        "timeout_seconds": 5.0,
+        "max_attempts": 4,
+        "lookback_minutes": 0,
+    }
+    values.update(overrides)
+    return ServiceNowClient(
+        ServiceNowSettings(**values), backoff_seconds=0.01, backoff_cap_seconds=0.05
+    )

@@ -6,9 +6,8 @@ from __future__ import annotations
 import logging
 
 import pytest
-from conftest import make_client
 from fake_helpers import fake_client, landed_state
-from servicenow_stub import Stub
+from servicenow_stub import Stub, make_client
 
 from connectors.servicenow.auth import AuthenticationError
 from connectors.servicenow.client import ServiceNowError, check_position

@@ -6,8 +6,7 @@ import logging
 import random
 
 import pytest
-from conftest import make_client
-from servicenow_stub import Stub, matches
+from servicenow_stub import Stub, make_client, matches
 
 from connectors.servicenow.auth import AuthenticationError
 from connectors.servicenow.client import ServiceNowError, key_ranges, keyset_query

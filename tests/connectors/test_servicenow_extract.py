@@ -6,8 +6,7 @@ import random
 
 import polars as pl
 import pytest
-from conftest import make_client
-from servicenow_stub import Stub
+from servicenow_stub import Stub, make_client
 
 from connectors import lake
 from connectors.servicenow.client import ServiceNowError
