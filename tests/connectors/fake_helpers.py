@@ -9,25 +9,19 @@ import polars as pl
 from connectors import lake
 from connectors.servicenow.client import ServiceNowClient
 from connectors.servicenow.fake import DEFAULT_PASSWORD, DEFAULT_USER, FakeInstance
-from connectors.servicenow.settings import ServiceNowSettings
 from connectors.servicenow.tables import TableSpec
+from tests.connectors.servicenow_stub import make_client
 
 
 def fake_client(fake: FakeInstance, **overrides: object) -> ServiceNowClient:
-    """A client on the fake with small pages, short timeouts and near-zero backoff."""
-    values = {
-        "url": fake.url,
+    """A client on the fake: its credentials, pages of 100 rows, a 0.6 s timeout."""
+    settings = {
         "user": DEFAULT_USER,
         "password": DEFAULT_PASSWORD,
         "page_size": 100,
         "timeout_seconds": 0.6,
-        "max_attempts": 4,
-        "lookback_minutes": 0,
     }
-    values.update(overrides)
-    return ServiceNowClient(
-        ServiceNowSettings(**values), backoff_seconds=0.01, backoff_cap_seconds=0.05
-    )
+    return make_client(fake.url, **(settings | overrides))
 
 
 def landed_state(lake_dir: Path, spec: TableSpec) -> dict[str, dict[str, str | None]]:

@@ -232,7 +232,8 @@ class Stub:
 
 
 def make_client(url: str, **overrides: object) -> ServiceNowClient:
-    """A client of the stub with test-friendly timeouts and no real backoff sleeps."""
+    """A client with test-friendly timeouts and near-zero backoff, on the stub's credentials
+    and pages of 7 rows unless ``overrides`` say otherwise."""
     values = {
         "url": url,
         "user": "reader",
