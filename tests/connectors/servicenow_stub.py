@@ -22,6 +22,8 @@ from urllib.parse import parse_qs, urlsplit
 from connectors.servicenow.client import ServiceNowClient
 from connectors.servicenow.settings import ServiceNowSettings
 
+# The credentials the stub accepts unless told others, and its clients send.
+USER, PASSWORD = "reader", "s3cret-pass"
 _TERM = re.compile(r"^(\w+?)(>=|<=|!=|>|<|=|NOT IN|IN|STARTSWITH)(.*)$", re.S)
 
 
@@ -73,7 +75,7 @@ def order(query: str) -> list[str]:
 class Stub:
     """Holds tables, the hidden-row predicate, the fault script and a request log."""
 
-    def __init__(self, user: str = "reader", password: str = "s3cret-pass") -> None:
+    def __init__(self, user: str = USER, password: str = PASSWORD) -> None:
         self.tables: dict[str, list[dict[str, str]]] = {}
         self.hidden: Callable[[dict[str, str]], bool] = lambda record: False
         self.faults: list[str] = []
@@ -236,8 +238,8 @@ def make_client(url: str, **overrides: object) -> ServiceNowClient:
     and pages of 7 rows unless ``overrides`` say otherwise."""
     values = {
         "url": url,
-        "user": "reader",
-        "password": "s3cret-pass",
+        "user": USER,
+        "password": PASSWORD,
         "page_size": 7,
         "timeout_seconds": 5.0,
         "max_attempts": 4,
