@@ -12,7 +12,7 @@ milliseconds, ``cpu`` the handling thread's CPU milliseconds); this client sums 
 - ``parse_land_rows_per_cpu_s``: rows per CPU-second of the parse and land path alone (the
   "parse and land per core" target): the CPU time of the threads while they decode a page's
   JSON, build its string columns, then validate and land a batch (the Parquet write included).
-  Work Polars hands to its own threads is not in it (a few percent, see docs/performance.md);
+  Work Polars hands to its own threads is not in it (a few percent, see docs/performance-log.md);
 - ``client_cpu_share``: the client's CPU time over the wall time;
 - ``client_overhead``: the share of the concurrency slots' time not spent at the server,
   ``1 - sum(server time per page) / (concurrency x wall)``: 0 when the client always has a

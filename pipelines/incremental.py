@@ -7,7 +7,7 @@ DuckDB gives back the room of deleted rows only where most of a row group is gon
 blocks it frees stay in the file: night after night the file grows (at S, from 329 to 406 MB
 in six nights), every copy of it too, and scans read the deleted rows still stored. So when the
 published file's room without a live row reaches ``EMPREINTE_COMPACT_AT``, the night builds
-everything from an empty file, which writes it compact again (docs/performance.md,
+everything from an empty file, which writes it compact again (docs/performance-log.md,
 "Incremental nights over weeks").
 """
 

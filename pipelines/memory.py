@@ -3,7 +3,7 @@
 The landing, factor and gate steps free most of what they took, but glibc keeps the freed pages
 of its heap mapped: through the dbt run (beside dbt's own process) and the publish (DuckDB in
 this process, within its memory_limit) they would count in the night's peak
-(docs/performance.md, L, "The third run" and "The fourth run"). Some libraries give nothing
+(docs/performance-log.md, L, "The third run" and "The fourth run"). Some libraries give nothing
 back: Great Expectations' import and first suites hold about 450 MiB for the life of the
 process, the factor step's Boavizta engine and pandas about 115. The steps using them run their
 work in a process of their own (``own_process``), which ends with the step.

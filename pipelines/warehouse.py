@@ -179,7 +179,7 @@ def connect_within_limit(database: Path, *, read_only: bool = True) -> duckdb.Du
     """A connection to one of the pipeline's own DuckDB files (a build, a scenario's file)
     within ``memory_limit``. Without it DuckDB allows itself 80% of the machine's memory and
     keeps every block a query reads cached until that is full: at L, the quality gates' scans of
-    the 29 GB fact table held 18 GiB (docs/performance.md)."""
+    the 29 GB fact table held 18 GiB (docs/performance-log.md, L)."""
     return duckdb.connect(
         str(database), read_only=read_only, config={"memory_limit": memory_limit()}
     )

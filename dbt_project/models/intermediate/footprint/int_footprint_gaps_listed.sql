@@ -10,7 +10,7 @@
 -- acquisition date. So assets with the same candidates have the same embodied gaps: they are
 -- worked out once per such profile (a fleet has far fewer profiles than assets) and counted
 -- once per profile and device category. A row per asset and gap (94 million at 2.5 million
--- assets) was written until an L night ran out of DuckDB's 2GB in it (docs/performance.md,
+-- assets) was written until an L night ran out of DuckDB's 2GB in it (docs/performance-log.md,
 -- "The sixth run", "The eighth run"). Read by fct_footprint_gaps.
 with
 

@@ -3,7 +3,7 @@
 -- it by their share. What no service claims (end-user devices, unclaimed servers, trips...)
 -- is the row with no service, so the services and that row add up to fct_footprint.
 -- It reads the per-server sums of int_service_server_totals, each aggregation a statement of
--- its own; the mart joins this table (docs/performance.md, "The eighth run" to "The tenth
+-- its own; the mart joins this table (docs/performance-log.md, "The eighth run" to "The tenth
 -- run").
 with
 

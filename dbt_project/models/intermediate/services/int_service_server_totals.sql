@@ -2,7 +2,7 @@
 -- every other row (end-user devices, unclaimed servers, trips...) summed together with no
 -- asset. One pass over the fact table (690 million rows at L) into a table of its own: in one
 -- statement with the sharing between services that reads it, the two aggregations ran out of
--- DuckDB's 2GB at L (docs/performance.md, "The ninth run").
+-- DuckDB's 2GB at L (docs/performance-log.md, "The ninth run").
 with
 
 footprint as (
