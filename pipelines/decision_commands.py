@@ -189,7 +189,7 @@ def evaluate(proposal: Proposal, paths: WarehousePaths) -> pl.DataFrame:
     ]
     runs = run_folder / "runs"
     archive_run(runs, "what-if", proposal.title, proposal.horizon, *builds)
-    rows = build_comparison(scenario_paths, runs, run_folder / "what-if.duckdb")
+    rows = build_comparison(scenario_paths, runs, run_folder / "what-if.duckdb", dbt_vars)
     last_year = proposal.starts_on.year + proposal.years - 1
     return rows.filter(pl.col("reporting_year").is_between(proposal.starts_on.year, last_year))
 
@@ -207,7 +207,7 @@ def run_scenarios(names: list[str], paths: WarehousePaths) -> pl.DataFrame:
             scenario_paths, "scenario", dbt_vars | {"scenario": scenario.dbt_var()}
         )
         archive_run(scenario_paths.runs, scenario.name, scenario.title, as_of, baseline, variant)
-    rows = build_comparison(scenario_paths, scenario_paths.runs, scenario_paths.database)
+    rows = build_comparison(scenario_paths, scenario_paths.runs, scenario_paths.database, dbt_vars)
     return rows.filter(pl.col("scenario_name").is_in([scenario.name for scenario in scenarios]))
 
 

@@ -12,8 +12,10 @@ Layout of ``<data>/scenarios/``:
 - ``what-if/<run>/``: a what-if's two lakes, its run and its comparison, kept for reference.
 - ``scenarios.duckdb`` and ``mart_scenario_comparison.parquet``: the latest comparison of every
   scenario, for SQL and BI tools (open it read-only).
-- ``work/``: scratch builds; the baseline is reused while the lake, the as-of date and the
-  configuration are unchanged.
+- ``work/<build>/``: each scratch build's folder (``baseline``, ``scenario``, ``comparison``,
+  ``what-if-baseline``, ``what-if-scenario``); the baseline is reused while the lake, the as-of
+  date and the configuration are unchanged. ``work/dbt/``: dbt's parse of the project, one
+  folder per set of vars, shared by the builds (the most recent few kept).
 """
 
 from __future__ import annotations
@@ -32,7 +34,6 @@ from typing import Any
 import duckdb
 import polars as pl
 
-from pipelines.config_file import configured_dbt_vars
 from pipelines.warehouse import (
     MEMORY_LIMIT_VARIABLE,
     WarehousePaths,
@@ -49,6 +50,16 @@ DBT_EXECUTABLE = shutil.which("dbt", path=str(Path(sys.executable).parent)) or "
 # log at info unless it is set (`debug` to see the statements).
 DBT_FILE_LOG_LEVEL_VARIABLE = "DBT_LOG_LEVEL_FILE"
 _DBT_FILE_LOG_LEVELS = ("debug", "info", "warn", "error", "none")
+# dbt parses the whole project again (about 7 s) whenever its profile or its vars differ from
+# the last parse's, and parses again the files that read an environment variable whose value
+# changed. So every scratch build runs dbt in a folder of its own under work/, where its files
+# have the same names and `lake` and `runs` link to what it reads: the profile and the
+# environment are the same for every scratch build, and builds with the same vars share one
+# parse (`parse_folder`).
+SCRATCH_FILE = "footprint.duckdb"
+_SCRATCH_INTERNAL = "internal.duckdb"
+_SCRATCH_INPUTS = ("lake", "runs")
+_PARSES_KEPT = 6
 RUN_SCHEMA = {
     "scenario_name": pl.String,
     "scenario_title": pl.String,
@@ -100,10 +111,11 @@ class ScenarioPaths:
         return self.root / "scenarios.duckdb"
 
 
-def run_dbt(arguments: list[str], environment: dict[str, str], target: Path) -> None:
-    """Run one dbt command on the project with its own target folder (the nightly's manifest
-    is never touched); raise `VariantBuildError` with dbt's error lines when it fails. Models
-    and seeds are built; their tests ran in the nightly build."""
+def run_dbt(arguments: list[str], environment: dict[str, str], target: Path, folder: Path) -> None:
+    """Run one dbt command on the project in ``folder``, with its parse and artefacts in
+    ``target`` (the nightly's manifest is never touched) and its log in ``folder/logs``; raise
+    `VariantBuildError` with dbt's error lines when it fails. Models and seeds are built; their
+    tests ran in the nightly build."""
     target.mkdir(parents=True, exist_ok=True)
     completed = subprocess.run(
         [
@@ -118,10 +130,11 @@ def run_dbt(arguments: list[str], environment: dict[str, str], target: Path) -> 
             "--profiles-dir",
             str(DBT_PROJECT_DIR),
             "--target-path",
-            str(target),
+            str(target.absolute()),
             "--log-path",
-            str(target / "logs"),
+            str((folder / "logs").absolute()),
         ],
+        cwd=folder,
         env={**os.environ, **environment},
         capture_output=True,
         text=True,
@@ -137,21 +150,34 @@ def run_dbt(arguments: list[str], environment: dict[str, str], target: Path) -> 
 
 
 def dbt_environment(
-    *, lake: Path, editions: Path, runs: Path, build: Path, internal: Path, temp_directory: Path
+    *,
+    lake: Path,
+    editions: Path,
+    runs: Path,
+    build: Path,
+    internal: Path,
+    temp_directory: Path,
+    relative_to: Path | None = None,
 ) -> dict[str, str]:
     """The environment every dbt build runs with (the nightly, the scratch builds, the tests and
     the benchmarks): what it reads (the lake, the editions archive, the scenario runs) and where
     it writes (the build file, its internal layers, DuckDB's spill folder and memory limit), and
-    the level of dbt's log file. The runs folder gets its schema file, without which dbt's glob
-    over it matches nothing."""
+    the level of dbt's log file. Paths are given relative to ``relative_to`` when set (the
+    folder dbt runs in). The runs folder gets its schema file, without which dbt's glob over it
+    matches nothing."""
     ensure_runs_schema(runs)
+    paths = {
+        "EMPREINTE_LAKE": lake,
+        "EMPREINTE_EDITIONS": editions,
+        "EMPREINTE_SCENARIO_RUNS": runs,
+        "EMPREINTE_BUILD_DB": build,
+        "EMPREINTE_INTERNAL_DB": internal,
+        "EMPREINTE_DUCKDB_TEMP_DIR": temp_directory,
+    }
     return {
-        "EMPREINTE_LAKE": str(lake),
-        "EMPREINTE_EDITIONS": str(editions),
-        "EMPREINTE_SCENARIO_RUNS": str(runs),
-        "EMPREINTE_BUILD_DB": str(build),
-        "EMPREINTE_INTERNAL_DB": str(internal),
-        "EMPREINTE_DUCKDB_TEMP_DIR": str(temp_directory),
+        name: os.path.relpath(path, relative_to) if relative_to else str(path)
+        for name, path in paths.items()
+    } | {
         MEMORY_LIMIT_VARIABLE: memory_limit(),
         DBT_FILE_LOG_LEVEL_VARIABLE: dbt_file_log_level_from_env(),
     }
@@ -181,20 +207,64 @@ def nightly_dbt_environment(paths: WarehousePaths) -> dict[str, str]:
     )
 
 
-def build_environment(
-    scenario_paths: ScenarioPaths, lake: Path, name: str, runs: Path | None = None
-) -> dict[str, str]:
-    """Where a scratch build reads and writes: its lake, the runs (the installation's unless
-    given), its own build files."""
-    work = scenario_paths.work
-    return dbt_environment(
-        lake=lake,
+def scratch_build(
+    scenario_paths: ScenarioPaths,
+    name: str,
+    arguments: list[str],
+    dbt_vars: dict[str, Any],
+    *,
+    lake: Path,
+    runs: Path,
+) -> Path:
+    """Run one dbt command into scratch build ``name`` reading ``lake`` and ``runs``; return
+    the build's file."""
+    folder, environment = prepare_scratch(scenario_paths, name, lake=lake, runs=runs)
+    arguments = [*arguments, "--vars", json.dumps(dbt_vars, sort_keys=True)]
+    run_dbt(arguments, environment, parse_folder(scenario_paths, dbt_vars), folder)
+    return folder / SCRATCH_FILE
+
+
+def prepare_scratch(
+    scenario_paths: ScenarioPaths, name: str, *, lake: Path, runs: Path
+) -> tuple[Path, dict[str, str]]:
+    """Scratch build ``name``'s folder (``work/<name>/``), emptied of its last build, with
+    ``lake`` and ``runs`` linking to what this build reads; and the environment dbt runs with
+    there, the same for every scratch build of the installation."""
+    folder = (scenario_paths.work / name).absolute()
+    folder.mkdir(parents=True, exist_ok=True)
+    for file in (SCRATCH_FILE, _SCRATCH_INTERNAL):
+        for path in (folder / file, folder / f"{file}.wal"):
+            path.unlink(missing_ok=True)
+    ensure_runs_schema(runs)
+    for link, inside in zip(_SCRATCH_INPUTS, (lake, runs), strict=True):
+        temporary = folder / f".{link}.{os.getpid()}.tmp"
+        temporary.unlink(missing_ok=True)
+        os.symlink(inside.absolute(), temporary)
+        os.replace(temporary, folder / link)
+    environment = dbt_environment(
+        lake=folder / "lake",
         editions=scenario_paths.editions,
-        runs=runs or scenario_paths.runs,
-        build=work / f"{name}.duckdb",
-        internal=work / f"{name}.internal.duckdb",
-        temp_directory=work / "tmp",
+        runs=folder / "runs",
+        build=folder / SCRATCH_FILE,
+        internal=folder / _SCRATCH_INTERNAL,
+        temp_directory=scenario_paths.work / "tmp",
+        relative_to=folder,
     )
+    return folder, environment
+
+
+def parse_folder(scenario_paths: ScenarioPaths, dbt_vars: dict[str, Any]) -> Path:
+    """dbt's target folder for builds with these vars: their parse of the project, kept for the
+    next build with the same vars (the most recently used few are kept)."""
+    key = hashlib.sha256(json.dumps(dbt_vars, sort_keys=True, default=str).encode())
+    folders = scenario_paths.work / "dbt"
+    folder = folders / key.hexdigest()[:16]
+    folder.mkdir(parents=True, exist_ok=True)
+    os.utime(folder)
+    by_use = sorted(folders.iterdir(), key=lambda path: path.stat().st_mtime, reverse=True)
+    for old in by_use[_PARSES_KEPT:]:
+        shutil.rmtree(old, ignore_errors=True)
+    return folder
 
 
 def build_footprint(
@@ -204,30 +274,28 @@ def build_footprint(
     *,
     lake: Path | None = None,
 ) -> Path:
-    """Build the footprint (every model up to ``fct_footprint_yearly``) into
-    ``work/<name>.duckdb`` and return the file."""
-    environment = build_environment(scenario_paths, lake or scenario_paths.lake, name)
-    for variable in ("EMPREINTE_BUILD_DB", "EMPREINTE_INTERNAL_DB"):
-        for path in (Path(environment[variable]), Path(environment[variable] + ".wal")):
-            path.unlink(missing_ok=True)
-    run_dbt(
-        ["build", "--select", "+fct_footprint_yearly", "--vars", json.dumps(dbt_vars)],
-        environment,
-        scenario_paths.work / "dbt" / name,
+    """Build the footprint (every model up to ``fct_footprint_yearly``) into scratch build
+    ``name`` and return its file."""
+    return scratch_build(
+        scenario_paths,
+        name,
+        ["build", "--select", "+fct_footprint_yearly"],
+        dbt_vars,
+        lake=lake or scenario_paths.lake,
+        runs=scenario_paths.runs,
     )
-    return Path(environment["EMPREINTE_BUILD_DB"])
 
 
 def cached_baseline(scenario_paths: ScenarioPaths, dbt_vars: dict[str, Any]) -> Path:
     """The baseline build (no lever), rebuilt only when the lake, the as-of date or the
     configuration changed since the last one."""
     key = _fingerprint(scenario_paths.lake, dbt_vars)
-    build = scenario_paths.work / "baseline.duckdb"
-    stamp = scenario_paths.work / "baseline.key"
+    build = scenario_paths.work / "baseline" / SCRATCH_FILE
+    stamp = scenario_paths.work / "baseline" / "key"
     if build.exists() and stamp.exists() and stamp.read_text() == key:
         return build
     stamp.unlink(missing_ok=True)
-    build_footprint(scenario_paths, "baseline", dbt_vars)
+    build = build_footprint(scenario_paths, "baseline", dbt_vars)
     stamp.write_text(key)
     return build
 
@@ -281,17 +349,20 @@ def ensure_runs_schema(folder: Path) -> None:
         pl.DataFrame(schema=RUN_SCHEMA).write_parquet(schema_file)
 
 
-def build_comparison(scenario_paths: ScenarioPaths, runs: Path, output: Path) -> pl.DataFrame:
+def build_comparison(
+    scenario_paths: ScenarioPaths, runs: Path, output: Path, dbt_vars: dict[str, Any]
+) -> pl.DataFrame:
     """Build ``mart_scenario_comparison`` over the runs in ``runs`` into ``output`` (replaced
-    atomically, with a Parquet copy beside it) and return its rows."""
-    name = "comparison"
-    environment = build_environment(scenario_paths, scenario_paths.lake, name, runs)
-    build = Path(environment["EMPREINTE_BUILD_DB"])
-    build.unlink(missing_ok=True)
-    run_dbt(
-        ["build", "--select", f"+{COMPARISON_MART}", "--vars", json.dumps(configured_dbt_vars())],
-        environment,
-        scenario_paths.work / "dbt" / name,
+    atomically, with a Parquet copy beside it) and return its rows. ``dbt_vars`` are those of
+    the builds it compares, so that it reads their parse of the project: its models take the
+    as-of date of each run from the run, not from the vars."""
+    build = scratch_build(
+        scenario_paths,
+        "comparison",
+        ["build", "--select", f"+{COMPARISON_MART}"],
+        dbt_vars,
+        lake=scenario_paths.lake,
+        runs=runs,
     )
     with connect_within_limit(build, read_only=False) as connection:
         relation = _relation(connection, COMPARISON_MART)

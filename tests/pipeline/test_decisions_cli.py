@@ -221,7 +221,38 @@ def test_scenarios_never_touch_the_published_warehouse(fleet: Fleet, scenarios) 
     assert "Laptops kept one year longer from 2026" in compared.stdout
 
 
-def test_a_what_if_replacement_with_its_contract_and_a_trip(fleet: Fleet) -> None:
+@dataclass
+class WhatIf:
+    result: subprocess.CompletedProcess[str]
+    logs: dict[str, str]  # what each of its dbt builds logged
+
+
+# A what-if's scratch builds (pipelines/variant_builds.py), in the order it runs them.
+WHAT_IF_BUILDS = ("what-if-baseline", "what-if-scenario", "comparison")
+
+
+@pytest.fixture(scope="module")
+def what_if(fleet: Fleet) -> WhatIf:
+    """The what-if whose figures are worked out below, and what its dbt builds appended to
+    their logs."""
+    logs = {
+        name: fleet.paths.data_dir / "scenarios" / "work" / name / "logs" / "dbt.log"
+        for name in WHAT_IF_BUILDS
+    }
+    before = {name: log.stat().st_size if log.exists() else 0 for name, log in logs.items()}
+    result = fleet.empreinte(
+        "what-if", "--replace", "1", "Acme Station 7", "Acme Book 9",
+        "--contract", "Maintenance", "1200", "--trip", "train", "850", "--on", "2027-01-01",
+        "--years", "2", "--format", "json", "--criterion", "climate_change",
+    )  # fmt: skip
+    appended = {
+        name: log.read_bytes()[before[name] :].decode() if log.exists() else ""
+        for name, log in logs.items()
+    }
+    return WhatIf(result, appended)
+
+
+def test_a_what_if_replacement_with_its_contract_and_a_trip(what_if: WhatIf, fleet: Fleet) -> None:
     """Replace one "Acme Station 7" (the oldest in use: L2) by an "Acme Book 9" on 2027-01-01,
     cover the new laptop by a maintenance contract of 1,200 EUR a year, and send an agent 850
     km by train that day; use counted two years (to 2029-01-01).
@@ -236,11 +267,7 @@ def test_a_what_if_replacement_with_its_contract_and_a_trip(fleet: Fleet) -> Non
     - The trip: 850 km is high-speed rail (150 km and more): 850 × (0.0023 use + 0.00063
       construction) = 2.4905 kgCO2e (transport_impactco2_modes.csv), in 2027.
     Contracts and trips count the same under both methods."""
-    result = fleet.empreinte(
-        "what-if", "--replace", "1", "Acme Station 7", "Acme Book 9",
-        "--contract", "Maintenance", "1200", "--trip", "train", "850", "--on", "2027-01-01",
-        "--years", "2", "--format", "json", "--criterion", "climate_change",
-    )  # fmt: skip
+    result = what_if.result
     assert result.returncode == 0, result.stderr[-3000:]
     impact = {(row["method"], row["reporting_year"]): row for row in json.loads(result.stdout)}
     assert set(impact) == {(method, year) for method in ("amortised", "acquisition")
@@ -271,6 +298,16 @@ def test_a_what_if_replacement_with_its_contract_and_a_trip(fleet: Fleet) -> Non
     # Over its life: 336 + 4 years × 40 kWh × 0.09 = 336 + 14.4 = 350.4.
     assert life == pytest.approx(350.4, rel=REL)
     assert label == "≈ 350 kg CO2e over 4 years"
+
+
+def test_a_what_ifs_builds_read_one_parse_of_the_project(what_if: WhatIf) -> None:
+    """Its three builds run with the same vars, profile and paths: the scenario's and the
+    comparison's read the parse the first made (dbt's full parse takes about 7 s each)."""
+    assert what_if.result.returncode == 0, what_if.result.stderr[-3000:]
+    for name in WHAT_IF_BUILDS[1:]:
+        log = what_if.logs[name]
+        assert "Running with dbt" in log, name
+        assert "Unable to do partial parsing" not in log, (name, log[:3000])
 
 
 def test_a_what_if_names_what_it_cannot_find(fleet: Fleet) -> None:
