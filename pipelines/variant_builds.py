@@ -232,10 +232,15 @@ def prepare_scratch(
     there, the same for every scratch build of the installation."""
     folder = (scenario_paths.work / name).absolute()
     folder.mkdir(parents=True, exist_ok=True)
-    for file in (SCRATCH_FILE, _SCRATCH_INTERNAL):
-        for path in (folder / file, folder / f"{file}.wal"):
+    # Before each build had its folder, its files were `work/<name>.duckdb` and
+    # `work/<name>.internal.duckdb`: those of an earlier version go too.
+    earlier = (
+        scenario_paths.work / f"{name}{suffix}" for suffix in (".duckdb", ".internal.duckdb")
+    )
+    for file in (folder / SCRATCH_FILE, folder / _SCRATCH_INTERNAL, *earlier):
+        for path in (file, file.with_name(f"{file.name}.wal")):
             path.unlink(missing_ok=True)
-    ensure_runs_schema(runs)
+    ensure_runs_schema(runs)  # the folder itself first: the link must lead to a folder
     for link, inside in zip(_SCRATCH_INPUTS, (lake, runs), strict=True):
         temporary = folder / f".{link}.{os.getpid()}.tmp"
         temporary.unlink(missing_ok=True)

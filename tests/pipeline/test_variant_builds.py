@@ -46,10 +46,12 @@ def test_every_scratch_build_gives_dbt_the_same_environment(tmp_path: Path) -> N
 
 
 def test_a_scratch_build_starts_from_no_file(tmp_path: Path) -> None:
+    """Neither its last build's files nor those an earlier version kept beside its folder."""
     paths = scenario_paths(tmp_path)
     paths.lake.mkdir(parents=True)
     folder, _ = prepare_scratch(paths, "scenario", lake=paths.lake, runs=paths.runs)
     left = [folder / SCRATCH_FILE, folder / f"{SCRATCH_FILE}.wal", folder / "internal.duckdb"]
+    left += [paths.work / "scenario.duckdb", paths.work / "scenario.internal.duckdb.wal"]
     for file in left:
         file.write_text("the last build")
     prepare_scratch(paths, "scenario", lake=paths.lake, runs=paths.runs)
