@@ -58,7 +58,6 @@ _DBT_FILE_LOG_LEVELS = ("debug", "info", "warn", "error", "none")
 # parse (`parse_folder`).
 SCRATCH_FILE = "footprint.duckdb"
 _SCRATCH_INTERNAL = "internal.duckdb"
-_SCRATCH_INPUTS = ("lake", "runs")
 _PARSES_KEPT = 6
 RUN_SCHEMA = {
     "scenario_name": pl.String,
@@ -116,7 +115,6 @@ def run_dbt(arguments: list[str], environment: dict[str, str], target: Path, fol
     ``target`` (the nightly's manifest is never touched) and its log in ``folder/logs``; raise
     `VariantBuildError` with dbt's error lines when it fails. Models and seeds are built; their
     tests ran in the nightly build."""
-    target.mkdir(parents=True, exist_ok=True)
     completed = subprocess.run(
         [
             DBT_EXECUTABLE,
@@ -241,15 +239,16 @@ def prepare_scratch(
         for path in (file, file.with_name(f"{file.name}.wal")):
             path.unlink(missing_ok=True)
     ensure_runs_schema(runs)  # the folder itself first: the link must lead to a folder
-    for link, inside in zip(_SCRATCH_INPUTS, (lake, runs), strict=True):
-        temporary = folder / f".{link}.{os.getpid()}.tmp"
+    lake_link, runs_link = folder / "lake", folder / "runs"
+    for link, inside in ((lake_link, lake), (runs_link, runs)):
+        temporary = link.with_name(f".{link.name}.{os.getpid()}.tmp")
         temporary.unlink(missing_ok=True)
         os.symlink(inside.absolute(), temporary)
-        os.replace(temporary, folder / link)
+        os.replace(temporary, link)
     environment = dbt_environment(
-        lake=folder / "lake",
+        lake=lake_link,
         editions=scenario_paths.editions,
-        runs=folder / "runs",
+        runs=runs_link,
         build=folder / SCRATCH_FILE,
         internal=folder / _SCRATCH_INTERNAL,
         temp_directory=scenario_paths.work / "tmp",
