@@ -2,7 +2,9 @@
 
 Both build the project's dbt models into scratch files beside the published warehouse (see
 ``pipelines/variant_builds.py``) and read the comparison dbt computes; the published warehouse
-is never written. ``register`` adds the sub-commands to the project's CLI.
+is never written. One what-if or scenario run builds at a time in an installation (the lock of
+``<data>/scenarios/work``); another waits for it as a second writer of a data folder does
+(``pipelines/lock.py``). ``register`` adds the sub-commands to the project's CLI.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ import polars as pl
 from connectors.servicenow.settings import SettingsError
 from factors.tables import write_factor_tables
 from pipelines.config_file import configured_dbt_vars
+from pipelines.lock import writer_lock
 from pipelines.scenarios import list_scenarios, load_scenario
 from pipelines.variant_builds import (
     COMPARISON_MART,
@@ -174,22 +177,23 @@ def evaluate(proposal: Proposal, paths: WarehousePaths) -> pl.DataFrame:
     years it covers."""
     scenario_paths = ScenarioPaths.of(paths)
     run_folder = scenario_paths.what_if / f"{datetime.now(UTC):%Y%m%dT%H%M%S%f}"
-    baseline_lake, scenario_lake = write_lakes(proposal, paths.lake, run_folder / "lakes")
     overrides = os.environ.get("EMPREINTE_FACTOR_OVERRIDES")
-    for lake in (baseline_lake, scenario_lake):
-        write_factor_tables(
-            lake,
-            factor_set=os.environ.get("EMPREINTE_FACTOR_SET") or None,
-            overrides_dir=Path(overrides) if overrides else None,
-        )
     dbt_vars = configured_dbt_vars() | {"as_of": proposal.horizon.isoformat()}
-    builds = [
-        build_footprint(scenario_paths, f"what-if-{variant}", dbt_vars, lake=lake)
-        for variant, lake in (("baseline", baseline_lake), ("scenario", scenario_lake))
-    ]
-    runs = run_folder / "runs"
-    archive_run(runs, "what-if", proposal.title, proposal.horizon, *builds)
-    rows = build_comparison(scenario_paths, runs, run_folder / "what-if.duckdb", dbt_vars)
+    with writer_lock(scenario_paths.work, "empreinte what-if"):
+        baseline_lake, scenario_lake = write_lakes(proposal, paths.lake, run_folder / "lakes")
+        for lake in (baseline_lake, scenario_lake):
+            write_factor_tables(
+                lake,
+                factor_set=os.environ.get("EMPREINTE_FACTOR_SET") or None,
+                overrides_dir=Path(overrides) if overrides else None,
+            )
+        builds = [
+            build_footprint(scenario_paths, f"what-if-{variant}", dbt_vars, lake=lake)
+            for variant, lake in (("baseline", baseline_lake), ("scenario", scenario_lake))
+        ]
+        runs = run_folder / "runs"
+        archive_run(runs, "what-if", proposal.title, proposal.horizon, *builds)
+        rows = build_comparison(scenario_paths, runs, run_folder / "what-if.duckdb", dbt_vars)
     last_year = proposal.starts_on.year + proposal.years - 1
     return rows.filter(pl.col("reporting_year").is_between(proposal.starts_on.year, last_year))
 
@@ -201,13 +205,18 @@ def run_scenarios(names: list[str], paths: WarehousePaths) -> pl.DataFrame:
     scenario_paths = ScenarioPaths.of(paths)
     as_of = _as_of()
     dbt_vars = configured_dbt_vars() | {"as_of": as_of.isoformat()}
-    baseline = cached_baseline(scenario_paths, dbt_vars)
-    for scenario in scenarios:
-        variant = build_footprint(
-            scenario_paths, "scenario", dbt_vars | {"scenario": scenario.dbt_var()}
+    with writer_lock(scenario_paths.work, "empreinte scenario run"):
+        baseline = cached_baseline(scenario_paths, dbt_vars)
+        for scenario in scenarios:
+            variant = build_footprint(
+                scenario_paths, "scenario", dbt_vars | {"scenario": scenario.dbt_var()}
+            )
+            archive_run(
+                scenario_paths.runs, scenario.name, scenario.title, as_of, baseline, variant
+            )
+        rows = build_comparison(
+            scenario_paths, scenario_paths.runs, scenario_paths.database, dbt_vars
         )
-        archive_run(scenario_paths.runs, scenario.name, scenario.title, as_of, baseline, variant)
-    rows = build_comparison(scenario_paths, scenario_paths.runs, scenario_paths.database, dbt_vars)
     return rows.filter(pl.col("scenario_name").is_in([scenario.name for scenario in scenarios]))
 
 

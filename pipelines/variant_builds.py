@@ -15,7 +15,9 @@ Layout of ``<data>/scenarios/``:
 - ``work/<build>/``: each scratch build's folder (``baseline``, ``scenario``, ``comparison``,
   ``what-if-baseline``, ``what-if-scenario``); the baseline is reused while the lake, the as-of
   date and the configuration are unchanged. ``work/dbt/``: dbt's parse of the project, one
-  folder per set of vars, shared by the builds (the most recent few kept).
+  folder per set of vars, shared by the builds (the most recent few kept). ``work/.writer.lock``:
+  held by a what-if or a scenario run for its whole course (``pipelines/decision_commands.py``),
+  so that two never build in the same folders at once.
 """
 
 from __future__ import annotations

@@ -317,3 +317,49 @@ def test_a_what_if_names_what_it_cannot_find(fleet: Fleet) -> None:
     result = fleet.empreinte("what-if", "--replace", "5", "Acme Station 7", "Acme Book 9")
     assert result.returncode == 2
     assert "only 2 devices of model 'Acme Station 7' are in use, not 5" in result.stderr
+
+
+HOLDER = """
+import sys, time
+from pathlib import Path
+from pipelines.lock import writer_lock
+with writer_lock(Path(sys.argv[1]), "a what-if started by hand"):
+    print("held", flush=True)
+    time.sleep(600)
+"""
+
+
+def test_one_what_if_or_scenario_run_at_a_time(fleet: Fleet) -> None:
+    """Their scratch builds share folders and a parse under scenarios/work: while another
+    process holds them, a what-if and a scenario run wait, then stop naming it, having built
+    nothing."""
+    work = fleet.paths.data_dir / "scenarios" / "work"
+    what_ifs = fleet.paths.data_dir / "scenarios" / "what-if"
+    runs_before = sorted(what_ifs.iterdir()) if what_ifs.exists() else []
+    builds_before = {path: path.stat().st_mtime_ns for path in work.glob("*/footprint.duckdb")}
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLDER, str(work)],
+        env=fleet.environment,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline() == "held\n"
+        fleet.environment["EMPREINTE_LOCK_WAIT_SECONDS"] = "1"
+        commands = (
+            ("what-if", "--replace", "1", "Acme Station 7", "Acme Book 9"),
+            ("scenario", "run", "no-change"),
+        )
+        for command in commands:
+            result = fleet.empreinte(*command)
+            assert result.returncode == 2, (command, result.stderr[-3000:])
+            assert f"is being written by pid {holder.pid}" in result.stderr, result.stderr
+            assert "(a what-if started by hand" in result.stderr
+    finally:
+        fleet.environment.pop("EMPREINTE_LOCK_WAIT_SECONDS", None)
+        holder.kill()
+        holder.wait()
+    assert (sorted(what_ifs.iterdir()) if what_ifs.exists() else []) == runs_before
+    assert {path: path.stat().st_mtime_ns for path in work.glob("*/footprint.duckdb")} == (
+        builds_before
+    )
