@@ -282,17 +282,24 @@ def _point_at(paths: WarehousePaths, version: str) -> None:
         (paths.editions, target / "editions"),
         (paths.warehouse, target / WAREHOUSE_FILE),
     ):
-        link.parent.mkdir(parents=True, exist_ok=True)
-        temporary = link.with_name(f".{link.name}.{os.getpid()}.tmp")
-        temporary.unlink(missing_ok=True)
-        os.symlink(os.path.relpath(inside, link.parent), temporary)
-        if link.is_dir() and not link.is_symlink():  # a folder from before versions
-            aside = link.with_name(f".{link.name}.{os.getpid()}.old")
-            os.replace(link, aside)
-            os.replace(temporary, link)
-            remove_folder(aside)
-        else:
-            os.replace(temporary, link)
+        replace_link(link, os.path.relpath(inside, link.parent))
+
+
+def replace_link(link: Path, target: str) -> None:
+    """Make ``link`` a symbolic link to ``target`` with one atomic rename: a reader finds the
+    old target or the new one, never no link. A folder in its place (from before versions) is
+    put aside and removed."""
+    link.parent.mkdir(parents=True, exist_ok=True)
+    temporary = link.with_name(f".{link.name}.{os.getpid()}.tmp")
+    temporary.unlink(missing_ok=True)
+    os.symlink(target, temporary)
+    if link.is_dir() and not link.is_symlink():
+        aside = link.with_name(f".{link.name}.{os.getpid()}.old")
+        os.replace(link, aside)
+        os.replace(temporary, link)
+        remove_folder(aside)
+    else:
+        os.replace(temporary, link)
 
 
 def _adopt_unversioned(paths: WarehousePaths) -> None:

@@ -36,6 +36,7 @@ from typing import Any
 import duckdb
 import polars as pl
 
+from pipelines.published import replace_link
 from pipelines.warehouse import (
     MEMORY_LIMIT_VARIABLE,
     WarehousePaths,
@@ -243,10 +244,7 @@ def prepare_scratch(
     ensure_runs_schema(runs)  # the folder itself first: the link must lead to a folder
     lake_link, runs_link = folder / "lake", folder / "runs"
     for link, inside in ((lake_link, lake), (runs_link, runs)):
-        temporary = link.with_name(f".{link.name}.{os.getpid()}.tmp")
-        temporary.unlink(missing_ok=True)
-        os.symlink(inside.absolute(), temporary)
-        os.replace(temporary, link)
+        replace_link(link, str(inside.absolute()))
     environment = dbt_environment(
         lake=lake_link,
         editions=scenario_paths.editions,
