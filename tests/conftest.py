@@ -28,6 +28,7 @@ SHARED_NIGHT_FILES = frozenset(
         "test_editions",
         "test_end_to_end",
         "test_exports_pipeline",
+        "test_factor_lineage",
         "test_report",
         "test_sources",
     )
@@ -40,7 +41,6 @@ SHARED_NIGHT = "the metropolis night"
 LONGEST_FILES = {
     SHARED_NIGHT: 1180,
     "tests/pipeline/test_decisions_cli.py": 447,
-    "tests/pipeline/test_factor_lineage.py": 446,
     "tests/pipeline/test_landing_checks.py": 411,
     "tests/pipeline/test_cli.py": 387,
     "tests/pipeline/test_hand_worked_fleet.py": 259,

@@ -3,6 +3,7 @@ dbt and the publish step, into a temporary data folder."""
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -18,6 +19,9 @@ from tests.pipeline.landing_runs import run_night
 SEED = 7
 SCALE = 0.1
 AS_OF = date(2026, 11, 1)
+# A second factor set for the shared night's fleet: Base IMPACTS / NegaOctet device figures
+# (Boavizta's user-terminal archetypes) first.
+SECOND_FACTOR_SET = "base-impacts-2011"
 
 
 @dataclass
@@ -76,3 +80,30 @@ def pipeline_environment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[F
 def pipeline_run(pipeline_environment: FakeInstance) -> PipelineRun:
     success = run_nightly()
     return PipelineRun(pipeline_environment, WarehousePaths.from_env(), success)
+
+
+def night_on_copy(
+    shared: PipelineRun, data_dir: Path, **environment: str
+) -> tuple[WarehousePaths, bool]:
+    """A night on a copy of the shared night's lake and published editions, in a data folder of
+    its own (nothing new to extract, every model built), with ``environment`` set besides; its
+    paths and whether it succeeded."""
+    for folder in ("lake", "editions"):
+        shutil.copytree(shared.paths.data_dir / folder, data_dir / folder)
+    with pytest.MonkeyPatch.context() as patch:
+        point_at(patch, shared.fake, data_dir, **environment)
+        return WarehousePaths.from_env(), run_nightly()
+
+
+@pytest.fixture(scope="session")
+def restated_run(
+    pipeline_run: PipelineRun, tmp_path_factory: pytest.TempPathFactory
+) -> PipelineRun:
+    """The shared night's fleet under ``SECOND_FACTOR_SET``: its years restated against the
+    default set's published edition."""
+    paths, success = night_on_copy(
+        pipeline_run,
+        tmp_path_factory.mktemp("restated"),
+        EMPREINTE_FACTOR_SET=SECOND_FACTOR_SET,
+    )
+    return PipelineRun(pipeline_run.fake, paths, success)
