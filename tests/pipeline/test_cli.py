@@ -17,8 +17,10 @@ import pytest
 
 from connectors.servicenow.fake.metropolis import generate
 from connectors.servicenow.settings import SettingsError
+from connectors.servicenow.tables import TABLES
 from pipelines.configuration import check_settings
 from pipelines.demo import DEFAULT_DEMO_DIR, NotADemoFolder, demo_folder, prepare_demo_folder
+from pipelines.mart_checks import mart_gates
 from pipelines.warehouse import WarehousePaths
 
 EMPREINTE = str(Path(sys.executable).with_name("empreinte"))
@@ -28,11 +30,27 @@ REPO = Path(__file__).resolve().parents[2]
 SCALE = 0.02
 
 
+# The console script run as it is, its process writing, as it ends, which of the libraries the
+# night's steps run in processes of their own (pipelines/memory.py) it imported.
+RECORDING_IMPORTS = """
+import atexit, json, runpy, sys
+record, sys.argv = sys.argv[1], sys.argv[2:]
+heavy = {"great_expectations", "boaviztapi", "pandas", "dbt.adapters.duckdb"}
+atexit.register(lambda: open(record, "w").write(json.dumps(sorted(heavy & set(sys.modules)))))
+runpy.run_path(sys.argv[0], run_name="__main__")
+"""
+
+
 def empreinte(
-    *args: str, data_dir: Path | None = None, cwd: Path | None = None, **environment: str
+    *args: str,
+    data_dir: Path | None = None,
+    cwd: Path | None = None,
+    imports_to: Path | None = None,
+    **environment: str,
 ) -> subprocess.CompletedProcess[str]:
     """Run the command with a clean environment (no EMPREINTE_* nor DAGSTER_HOME but those
-    given), from ``cwd`` (default: a folder without a .env)."""
+    given), from ``cwd`` (default: a folder without a .env); with ``imports_to``, the heavy
+    libraries its process imported are written there (RECORDING_IMPORTS)."""
     clean = {
         name: value
         for name, value in os.environ.items()
@@ -40,8 +58,9 @@ def empreinte(
     }
     if data_dir is not None:
         clean["EMPREINTE_DATA_DIR"] = str(data_dir)
+    recording = [sys.executable, "-c", RECORDING_IMPORTS, str(imports_to)] if imports_to else []
     return subprocess.run(
-        [EMPREINTE, *args],
+        [*recording, EMPREINTE, *args],
         env={**clean, **environment},
         cwd=cwd or Path(tempfile.gettempdir()),
         capture_output=True,
@@ -58,7 +77,10 @@ def sha256(path: Path) -> str:
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, subprocess.CompletedProcess]:
     folder = tmp_path_factory.mktemp("demo") / "demo"
-    return folder, empreinte("demo", "--scale", str(SCALE), "--data-dir", str(folder))
+    imports = folder.parent / "imported.json"
+    return folder, empreinte(
+        "demo", "--scale", str(SCALE), "--data-dir", str(folder), imports_to=imports
+    )
 
 
 def test_demo_runs_the_pipeline_and_prints_the_summary(demo) -> None:
@@ -77,6 +99,27 @@ def test_demo_runs_the_pipeline_and_prints_the_summary(demo) -> None:
     assert (folder / "warehouse.duckdb").exists() and (folder / "demo.json").exists()
     coverage = result.stdout.split("Assets per factor match level")[1]
     assert "| category " in coverage and "unmapped" not in coverage
+
+
+def test_the_nights_process_never_takes_the_libraries_its_steps_run_apart(demo) -> None:
+    """The demo's night, in a fresh interpreter: every table's suite and every quality gate
+    judged it (beside dbt's tests) and passed, in processes of their own, and the factor step's
+    Boavizta engine ran there too: the night's own process imported none of them, nor the dbt
+    adapter dagster-dbt would open in it (pipelines/memory.py, pipelines/transformation.py)."""
+    folder, _ = demo
+    with dg.DagsterInstance.from_config(str(folder / "dagster")) as instance:
+        (run,) = instance.get_runs()
+        evaluations = [
+            entry.dagster_event.event_specific_data
+            for entry in instance.all_logs(
+                run.run_id, of_type=dg.DagsterEventType.ASSET_CHECK_EVALUATION
+            )
+        ]
+    verdicts = {evaluation.check_name: evaluation.passed for evaluation in evaluations}
+    suites = [f"{spec.name}_expectations" for spec in TABLES]
+    suites += [key.name for key in mart_gates.check_keys]
+    assert {name: verdicts.get(name) for name in suites} == dict.fromkeys(suites, True)
+    assert json.loads((folder.parent / "imported.json").read_text()) == []
 
 
 def test_the_demo_has_its_own_folder_apart_from_runs() -> None:

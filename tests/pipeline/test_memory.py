@@ -1,12 +1,11 @@
-"""The night's process hands freed heap pages back before dbt and before the publish, and never
-takes what Great Expectations and the Boavizta engine would hold: the suites and the factor step
-run in processes of their own."""
+"""The night's process hands freed heap pages back before dbt and before the publish, and the
+worker processes that hold what Great Expectations and the Boavizta engine take end with it.
+That a whole night's process never imports them is checked on the demo's night
+(tests/pipeline/test_cli.py), a fresh interpreter already."""
 
 from __future__ import annotations
 
 import ctypes
-import json
-import os
 import platform
 import re
 import subprocess
@@ -16,14 +15,10 @@ from pathlib import Path
 
 import pytest
 
-from connectors.servicenow.fake.bulk import write_exports
-from connectors.servicenow.tables import TABLES
-from pipelines.mart_checks import mart_gates
 from pipelines.memory import release_before, release_freed_memory, resident_mib
 from tests.processes import pid_alive
 
 REPO = Path(__file__).resolve().parents[2]
-GATES = [key.name for key in mart_gates.check_keys]
 
 BLOCKS, BLOCK_BYTES = 300_000, 1_000  # about 290 MiB in small blocks, from glibc's heap
 
@@ -56,48 +51,6 @@ def test_the_log_line_before_a_step_says_what_was_resident_and_what_is_left() ->
     assert figures, line
     before, after = (int(figure.replace(",", "")) for figure in figures.groups())
     assert 0 < after <= before + 5  # a few MiB may come and go between the two readings
-
-
-# A night in a fresh interpreter (the test process may have imported them for other tests): its
-# verdicts, and which of the heavy libraries the night's own process imported (dbt-duckdb's
-# adapter is imported when dagster-dbt opens a dbt adapter in Dagster's process).
-NIGHT = """
-import json, sys
-from tests.pipeline.landing_runs import check_verdicts, run_night
-
-result = run_night()
-print(json.dumps({
-    "success": result.success,
-    "checks": check_verdicts(result),
-    "imported": sorted(
-        {"great_expectations", "boaviztapi", "pandas", "dbt.adapters.duckdb"} & set(sys.modules)
-    ),
-}))
-"""
-
-
-def test_the_suites_and_the_factors_run_apart_and_the_night_keeps_none_of_them(
-    tmp_path: Path,
-) -> None:
-    write_exports(tmp_path / "exports", 0.01)
-    env = {
-        name: value for name, value in os.environ.items() if not name.startswith("EMPREINTE_")
-    } | {
-        "EMPREINTE_DATA_DIR": str(tmp_path / "data"),
-        "EMPREINTE_EXPORTS_DIR": str(tmp_path / "exports"),
-        "EMPREINTE_AS_OF": "2026-11-01",
-    }
-    night = subprocess.run(
-        [sys.executable, "-c", NIGHT], env=env, cwd=REPO, capture_output=True, text=True
-    )
-    assert night.returncode == 0, night.stderr[-3000:]
-    figures = json.loads(night.stdout.splitlines()[-1])
-
-    assert figures["success"]
-    # Every table's suite and every gate judged the night (beside dbt's tests), and passed.
-    suites = [f"{spec.name}_expectations" for spec in TABLES] + list(GATES)
-    assert {name: figures["checks"].get(name) for name in suites} == dict.fromkeys(suites, True)
-    assert figures["imported"] == []
 
 
 # A process that starts a worker, prints both pids, and waits to be killed.
