@@ -35,21 +35,21 @@ SHARED_NIGHT_FILES = frozenset(
 )
 SHARED_NIGHT = "the metropolis night"
 
-# Seconds each of the longest files took in one `make test` (`--durations`, summed per file,
-# measured on a loaded machine: only their order matters here). Any other file comes after
+# Seconds each of the longest files took in one `make test` (`--durations`, summed per file;
+# a fresh clone on 2026-12-04: only their order matters here). Any other file comes after
 # them, in collection order.
 LONGEST_FILES = {
-    SHARED_NIGHT: 1180,
-    "tests/pipeline/test_decisions_cli.py": 447,
-    "tests/pipeline/test_landing_checks.py": 411,
-    "tests/pipeline/test_cli.py": 387,
-    "tests/pipeline/test_hand_worked_fleet.py": 259,
-    "tests/pipeline/test_incremental_night.py": 249,
-    "tests/pipeline/test_mart_checks.py": 208,
-    "tests/pipeline/test_secrets.py": 178,
-    "tests/pipeline/test_definitions.py": 123,
-    "tests/pipeline/test_publish.py": 62,
-    "tests/pipeline/test_readers.py": 39,
+    SHARED_NIGHT: 367,
+    "tests/pipeline/test_incremental_night.py": 217,
+    "tests/pipeline/test_decisions_cli.py": 174,
+    "tests/pipeline/test_landing_checks.py": 128,
+    "tests/pipeline/test_cli.py": 122,
+    "tests/pipeline/test_hand_worked_fleet.py": 119,
+    "tests/pipeline/test_mart_checks.py": 94,
+    "tests/pipeline/test_secrets.py": 78,
+    "tests/pipeline/test_publish.py": 38,
+    "tests/pipeline/test_definitions.py": 36,
+    "tests/pipeline/test_readers.py": 32,
 }
 
 

@@ -11,12 +11,12 @@ ROOT = Path(__file__).parents[1]
 
 
 def test_the_shared_night_files_are_every_file_that_reads_it() -> None:
-    """A file added with a test on the shared night must join the list, or the night is built
-    again in the other process."""
+    """A file added with a test on the shared night (``pipeline_run``, or ``restated_run``
+    built from it) must join the list, or the night is built again in the other process."""
     readers = {
         path.relative_to(ROOT).as_posix()
         for path in (ROOT / "tests").rglob("test_*.py")
-        if path != Path(__file__) and re.search(r"\bpipeline_run\b", path.read_text())
+        if path != Path(__file__) and re.search(r"\b(pipeline|restated)_run\b", path.read_text())
     }
     assert readers == SHARED_NIGHT_FILES
 
