@@ -63,7 +63,7 @@ class DbtCli(DbtCliResource):
       dagster-dbt uses it only to fetch row counts and column metadata, which these assets do
       not ask for. dbt itself runs in its own process as before; without the adapter, its
       events reach Dagster as each node ends instead of once the build is over
-      (tests/pipeline/test_memory.py fails if the adapter comes back).
+      (tests/pipeline/test_cli.py fails if the adapter comes back).
     - `dbt --version`, a process of about 3 s: the dbt installed beside this Python gives its
       version from its package's metadata; another executable is still asked.
 
