@@ -82,17 +82,15 @@ def pipeline_run(pipeline_environment: FakeInstance) -> PipelineRun:
     return PipelineRun(pipeline_environment, WarehousePaths.from_env(), success)
 
 
-def night_on_copy(
-    shared: PipelineRun, data_dir: Path, **environment: str
-) -> tuple[WarehousePaths, bool]:
+def night_on_copy(shared: PipelineRun, data_dir: Path, **environment: str) -> PipelineRun:
     """A night on a copy of the shared night's lake and published editions, in a data folder of
-    its own (nothing new to extract, every model built), with ``environment`` set besides; its
-    paths and whether it succeeded."""
+    its own (nothing new to extract, every model built), with ``environment`` set besides."""
     for folder in ("lake", "editions"):
         shutil.copytree(shared.paths.data_dir / folder, data_dir / folder)
     with pytest.MonkeyPatch.context() as patch:
         point_at(patch, shared.fake, data_dir, **environment)
-        return WarehousePaths.from_env(), run_nightly()
+        success = run_nightly()
+        return PipelineRun(shared.fake, WarehousePaths.from_env(), success)
 
 
 @pytest.fixture(scope="session")
@@ -101,9 +99,5 @@ def restated_run(
 ) -> PipelineRun:
     """The shared night's fleet under ``SECOND_FACTOR_SET``: its years restated against the
     default set's published edition."""
-    paths, success = night_on_copy(
-        pipeline_run,
-        tmp_path_factory.mktemp("restated"),
-        EMPREINTE_FACTOR_SET=SECOND_FACTOR_SET,
-    )
-    return PipelineRun(pipeline_run.fake, paths, success)
+    data_dir = tmp_path_factory.mktemp("restated")
+    return night_on_copy(pipeline_run, data_dir, EMPREINTE_FACTOR_SET=SECOND_FACTOR_SET)

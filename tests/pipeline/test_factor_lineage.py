@@ -66,22 +66,21 @@ class Run:
     def factor_parquet(self, table: str) -> pl.DataFrame:
         return pl.read_parquet(self.paths.lake / "factors" / f"{table}.parquet")
 
-
-def follow_on_run(shared: PipelineRun, data_dir: Path, **environment: str) -> Run:
-    paths, success = night_on_copy(shared, data_dir, **environment)
-    return Run(paths, success)
+    @classmethod
+    def published(cls, run: PipelineRun) -> Run:
+        """A night that succeeded and published its warehouse."""
+        assert run.success and run.paths.warehouse.exists()
+        return cls(run.paths, run.success)
 
 
 @pytest.fixture(scope="module")
 def default_run(pipeline_run: PipelineRun) -> Run:
-    assert pipeline_run.success and pipeline_run.paths.warehouse.exists()
-    return Run(pipeline_run.paths, pipeline_run.success)
+    return Run.published(pipeline_run)
 
 
 @pytest.fixture(scope="module")
 def boavizta_first_run(restated_run: PipelineRun) -> Run:
-    assert restated_run.success and restated_run.paths.warehouse.exists()
-    return Run(restated_run.paths, restated_run.success)
+    return Run.published(restated_run)
 
 
 # --- 1. boaviztapi, called directly -------------------------------------------------------
@@ -331,8 +330,9 @@ def override(
     folder = tmp_path_factory.mktemp("overrides")
     factor_id, parameter_id = write_override(folder, model_keys[model_id])
     data_dir = tmp_path_factory.mktemp("overridden")
-    run = follow_on_run(pipeline_run, data_dir, EMPREINTE_FACTOR_OVERRIDES=str(folder))
-    assert run.success and run.paths.warehouse.exists()
+    run = Run.published(
+        night_on_copy(pipeline_run, data_dir, EMPREINTE_FACTOR_OVERRIDES=str(folder))
+    )
     return Override(model_id, model_keys[model_id], factor_id, parameter_id, run)
 
 
